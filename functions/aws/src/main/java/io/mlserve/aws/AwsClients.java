@@ -1,0 +1,26 @@
+package io.mlserve.aws;
+
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The only place SDK clients are built. Region, credentials and endpoint come from the standard
+ * chain, so {@code AWS_ENDPOINT_URL} points every client at an emulator without a code branch.
+ */
+public final class AwsClients {
+    private AwsClients() {}
+
+    /** @return an S3 client; path-style so emulators without virtual-host DNS work too */
+    public static S3Client s3() {
+        return S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .forcePathStyle(System.getenv("AWS_ENDPOINT_URL") != null)
+                .build();
+    }
+
+    /** @return a DynamoDB client */
+    public static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}

@@ -1,0 +1,70 @@
+package io.mlserve.aws;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings every function reads once from its environment. Names are the env vars the CDK stack
+ * sets; defaults suit a fresh deployment.
+ *
+ * @param modelsBucket S3 bucket holding model packages ({@value #MODELS_BUCKET})
+ * @param predictionsTable DynamoDB prediction log table ({@value #PREDICTIONS_TABLE})
+ * @param predictionLogTtl how long logged predictions are kept ({@value #PREDICTION_LOG_TTL_DAYS})
+ * @param maxInstancesPerRequest largest {@code instances} array accepted ({@value #MAX_INSTANCES_PER_REQUEST})
+ * @param aliasTtl how long a container trusts an alias lookup ({@value #MODEL_ALIAS_TTL_SECONDS})
+ * @param maxRequestBytes largest request body accepted ({@value #MAX_REQUEST_BYTES})
+ * @param onnxIntraOpThreads ONNX Runtime threads per operator ({@value #ONNX_INTRA_OP_THREADS})
+ */
+public record FunctionConfig(
+        String modelsBucket,
+        String predictionsTable,
+        Duration predictionLogTtl,
+        int maxInstancesPerRequest,
+        Duration aliasTtl,
+        int maxRequestBytes,
+        int onnxIntraOpThreads) {
+
+    public static final String MODELS_BUCKET = "MODELS_BUCKET";
+    public static final String PREDICTIONS_TABLE = "PREDICTIONS_TABLE";
+    public static final String PREDICTION_LOG_TTL_DAYS = "PREDICTION_LOG_TTL_DAYS";
+    public static final String MAX_INSTANCES_PER_REQUEST = "MAX_INSTANCES_PER_REQUEST";
+    public static final String MODEL_ALIAS_TTL_SECONDS = "MODEL_ALIAS_TTL_SECONDS";
+    public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
+    public static final String ONNX_INTRA_OP_THREADS = "ONNX_INTRA_OP_THREADS";
+
+    /**
+     * @param env the process environment (tests pass a map)
+     * @return the configuration
+     * @throws IllegalStateException when a required variable is missing or a number is malformed
+     */
+    public static FunctionConfig fromEnv(Map<String, String> env) {
+        return new FunctionConfig(
+                required(env, MODELS_BUCKET),
+                required(env, PREDICTIONS_TABLE),
+                Duration.ofDays(number(env, PREDICTION_LOG_TTL_DAYS, 30)),
+                number(env, MAX_INSTANCES_PER_REQUEST, 1000),
+                Duration.ofSeconds(number(env, MODEL_ALIAS_TTL_SECONDS, 30)),
+                number(env, MAX_REQUEST_BYTES, 1_048_576),
+                number(env, ONNX_INTRA_OP_THREADS, 1));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        var value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback) {
+        var value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("environment variable " + name + " must be an integer, got '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The model contract: manifest, features, input/output specs and their self-checks. */
+package io.mlserve.core.model;

@@ -1,0 +1,89 @@
+package io.mlserve.core.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.core.inference.InstanceParser;
+import io.mlserve.core.inference.Prediction;
+import io.mlserve.core.model.ModelManifest;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.PredictionLog;
+import io.mlserve.core.store.PredictionRecord;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Online predictions: resolve the model, validate instances, predict, log every row, answer. */
+public final class PredictionService {
+    private final ModelCache models;
+    private final InstanceParser parser;
+    private final PredictionLog log;
+    private final ServingEvents events;
+    private final Clock clock;
+
+    /**
+     * What the predict API answers.
+     *
+     * @param model model name
+     * @param version version that answered
+     * @param requestId the request id
+     * @param predictions one per instance, in order
+     */
+    public record PredictResponse(String model, String version, String requestId, List<Prediction> predictions) {}
+
+    /**
+     * @param models loaded-model cache
+     * @param parser instance validation
+     * @param log prediction log
+     * @param events metrics sink
+     * @param clock time source
+     */
+    public PredictionService(
+            ModelCache models, InstanceParser parser, PredictionLog log, ServingEvents events, Clock clock) {
+        this.models = models;
+        this.parser = parser;
+        this.log = log;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * @param name model name from the path
+     * @param version pinned version, or null for the production alias
+     * @param body parsed request body
+     * @param requestId id of this request, written to the log
+     * @param source who asked, e.g. {@code api}
+     * @return the predictions; every row has been written to the log (or the loss reported)
+     */
+    public PredictResponse predict(String name, String version, JsonNode body, String requestId, String source) {
+        var model = models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version));
+        var parsed = parser.parse(body, model.manifest());
+        long started = System.nanoTime();
+        var predictions = model.predictor().predict(parsed.batch());
+        double inferenceMs = (System.nanoTime() - started) / 1e6;
+        var at = clock.instant();
+        var records = new ArrayList<PredictionRecord>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            records.add(new PredictionRecord(
+                    model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source));
+        }
+        var written = log.write(records);
+        if (!written.complete()) {
+            events.predictionLogIncomplete(model.ref(), requestId, written.failed(), written.lastError());
+        }
+        events.predicted(model.ref(), predictions.size(), inferenceMs);
+        return new PredictResponse(model.ref().name(), model.ref().version(), requestId, predictions);
+    }
+
+    /**
+     * @param name model name
+     * @param version pinned version, or null for the production alias
+     * @return the manifest of the version that would answer
+     */
+    public ModelManifest describe(String name, String version) {
+        return models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version)).manifest();
+    }
+
+    /** @return versions loaded in this container */
+    public List<LoadedModel> loadedModels() {
+        return models.loaded();
+    }
+}

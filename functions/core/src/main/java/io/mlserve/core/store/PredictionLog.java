@@ -1,0 +1,30 @@
+package io.mlserve.core.store;
+
+import java.util.List;
+
+/** Durable record of every prediction (DynamoDB in production). */
+public interface PredictionLog {
+
+    /**
+     * Outcome of one write.
+     *
+     * @param written rows stored
+     * @param failed rows that could not be stored after retries
+     * @param lastError why the last failed row failed, or null
+     */
+    record WriteResult(int written, int failed, String lastError) {
+        /** @return true when every row was stored */
+        public boolean complete() {
+            return failed == 0;
+        }
+    }
+
+    /**
+     * Writes the records, retrying throttled or unprocessed items; never throws for a storage
+     * failure — it reports it in the result so the caller can still answer.
+     *
+     * @param records rows to store
+     * @return how many were stored and how many were lost
+     */
+    WriteResult write(List<PredictionRecord> records);
+}

@@ -1,0 +1,120 @@
+package io.mlserve.core.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlserve.core.error.ModelRejectedException;
+import io.mlserve.core.error.NotFoundException;
+import io.mlserve.core.inference.FeatureBatch;
+import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.inference.Prediction;
+import io.mlserve.core.inference.Predictor;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.model.ManifestChecks;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.testing.InMemoryModelStore;
+import io.mlserve.core.testing.Manifests;
+import io.mlserve.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ModelCacheTest {
+    private final byte[] onnx = "graph".getBytes(StandardCharsets.UTF_8);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
+    private final AtomicInteger loads = new AtomicInteger();
+    private final ModelLoader loader = (manifest, bytes) -> {
+        loads.incrementAndGet();
+        return new Predictor() {
+            @Override
+            public List<Prediction> predict(FeatureBatch batch) {
+                return List.of();
+            }
+
+            @Override
+            public void close() {}
+        };
+    };
+
+    private InMemoryModelStore storeWith(String version) {
+        var m = Manifests.mixed(ManifestChecks.sha256Hex(onnx));
+        var manifest = new io.mlserve.core.model.ModelManifest(m.schemaVersion(), m.name(), version, m.task(), null,
+                m.features(), m.input(), m.output(), m.metrics(), m.sha256(), m.createdAt(), null, null);
+        return new InMemoryModelStore().put(new ModelRef("mixed", version), Json.write(manifest).getBytes(StandardCharsets.UTF_8), onnx);
+    }
+
+    @Test
+    void get_shouldFetchOnce_whenCalledRepeatedlyAndConcurrently() throws Exception {
+        // GIVEN a published model
+        var store = storeWith("1").alias("mixed", "1");
+        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        // WHEN 8 threads ask for it at once, twice each
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            var futures = new java.util.ArrayList<Future<LoadedModel>>();
+            for (int i = 0; i < 16; i++) {
+                futures.add(pool.submit(() -> cache.get("mixed", null)));
+            }
+            for (var f : futures) {
+                assertThat(f.get().ref()).isEqualTo(new ModelRef("mixed", "1"));
+            }
+        }
+
+        // THEN it was downloaded and loaded exactly once
+        assertThat(store.fetches.get()).isEqualTo(1);
+        assertThat(loads.get()).isEqualTo(1);
+        assertThat(cache.loaded()).hasSize(1);
+    }
+
+    @Test
+    void get_shouldFollowAliasChange_onlyAfterTtl() {
+        var store = storeWith("1").alias("mixed", "1");
+        var two = storeWith("2");
+        store.put(new ModelRef("mixed", "2"), two.fetch(new ModelRef("mixed", "2")).orElseThrow().manifestJson(), onnx);
+        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("1");
+
+        store.alias("mixed", "2");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("1");
+
+        clock.advance(Duration.ofSeconds(21));
+        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("2");
+        assertThat(cache.get("mixed", "1").ref().version()).isEqualTo("1");
+    }
+
+    @Test
+    void get_shouldThrowNotFound_whenModelOrVersionUnknown() {
+        var cache = new ModelCache(storeWith("1"), loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOfSatisfying(NotFoundException.class,
+                e -> assertThat(e.code()).isEqualTo("MODEL_NOT_FOUND"));
+        assertThatThrownBy(() -> cache.get("mixed", "7")).isInstanceOfSatisfying(NotFoundException.class,
+                e -> assertThat(e.code()).isEqualTo("VERSION_NOT_FOUND"));
+    }
+
+    @Test
+    void get_shouldRejectAndRememberForTtl_whenBytesDoNotMatchSha() {
+        var store = storeWith("1").alias("mixed", "1");
+        var manifest = store.fetch(new ModelRef("mixed", "1")).orElseThrow().manifestJson();
+        store.put(new ModelRef("mixed", "1"), manifest, "tampered".getBytes(StandardCharsets.UTF_8));
+        store.fetches.set(0);
+        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOf(ModelRejectedException.class)
+                    .hasMessageContaining("sha256");
+        }
+        assertThat(store.fetches.get()).isEqualTo(1);
+        assertThat(loads.get()).isZero();
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOf(ModelRejectedException.class);
+        assertThat(store.fetches.get()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,104 @@
+package io.mlserve.function.predict;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.mlserve.aws.ApiResponses;
+import io.mlserve.aws.FunctionConfig;
+import io.mlserve.core.error.NotFoundException;
+import io.mlserve.core.error.RequestRejectedException;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.serving.PredictionService;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+
+/**
+ * REST API (Lambda proxy): {@code GET /health}, {@code GET /models/{name}},
+ * {@code POST /models/{name}/predict[?version=]}. Env vars: see {@link FunctionConfig}.
+ */
+public final class PredictHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private static final Pattern MODEL_PATH = Pattern.compile("^/models/([^/]+)(/predict)?/?$");
+
+    private final PredictionService predictions;
+    private final Health health;
+    private final Metrics metrics;
+    private final int maxRequestBytes;
+
+    /** Called by the runtime once per execution environment (INIT): clients and config. */
+    public PredictHandler() {
+        this(Wiring.fromEnvironment(System.getenv()));
+    }
+
+    PredictHandler(Wiring wiring) { // tests pass their own wiring
+        this.predictions = wiring.predictions();
+        this.health = new Health(predictions, wiring.clock());
+        this.metrics = wiring.metrics();
+        this.maxRequestBytes = wiring.config().maxRequestBytes();
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        var requestId = context.getAwsRequestId();
+        return PowertoolsLogging.withLogging(context, () -> {
+            try {
+                return ApiResponses.guard(requestId, () -> route(event, requestId));
+            } finally {
+                metrics.flush();
+            }
+        });
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent event, String requestId) {
+        var method = Optional.ofNullable(event.getHttpMethod()).orElse("GET");
+        var path = Optional.ofNullable(event.getPath()).orElse("/");
+        if (path.equals("/health") || path.equals("/health/")) {
+            requireMethod(method, "GET", path);
+            return ApiResponses.ok(requestId, health.report());
+        }
+        var match = MODEL_PATH.matcher(path);
+        if (!match.matches()) {
+            throw NotFoundException.route(method, path);
+        }
+        var name = match.group(1);
+        var version = query(event, "version");
+        if (match.group(2) == null) {
+            requireMethod(method, "GET", path);
+            return ApiResponses.ok(requestId, ModelView.of(predictions.describe(name, version)));
+        }
+        requireMethod(method, "POST", path);
+        var body = Json.parseRequest(body(event));
+        return ApiResponses.ok(requestId, predictions.predict(name, version, body, requestId, "api"));
+    }
+
+    private String body(APIGatewayProxyRequestEvent event) {
+        var raw = event.getBody();
+        if (raw == null) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+        }
+        long size = raw.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxRequestBytes) {
+            throw RequestRejectedException.tooLarge(size, maxRequestBytes);
+        }
+        return raw;
+    }
+
+    private static String query(APIGatewayProxyRequestEvent event, String name) {
+        Map<String, String> params = event.getQueryStringParameters();
+        return params == null ? null : params.get(name);
+    }
+
+    private static void requireMethod(String method, String allowed, String path) {
+        if (!method.equals(allowed)) {
+            throw RequestRejectedException.methodNotAllowed(method, path, allowed);
+        }
+    }
+}
