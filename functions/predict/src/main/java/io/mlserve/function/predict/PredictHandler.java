@@ -15,14 +15,18 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * REST API (Lambda proxy): {@code GET /health}, {@code GET /models/{name}},
  * {@code POST /models/{name}/predict[?version=]}. Env vars: see {@link FunctionConfig}.
  */
 public final class PredictHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictHandler.class);
     private static final Pattern MODEL_PATH = Pattern.compile("^/models/([^/]+)(/predict)?/?$");
 
     private final PredictionService predictions;
@@ -47,11 +51,23 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
         var requestId = context.getAwsRequestId();
         return PowertoolsLogging.withLogging(context, () -> {
             try {
-                return ApiResponses.guard(requestId, () -> route(event, requestId));
+                var response = ApiResponses.guard(requestId, () -> route(event, requestId));
+                metrics.addMetric(response.getStatusCode() >= 500 ? "ServerErrors"
+                        : response.getStatusCode() >= 400 ? "ClientErrors" : "Requests", 1, MetricUnit.COUNT);
+                return response;
             } finally {
-                metrics.flush();
+                flushMetrics();
             }
         });
+    }
+
+    /** Metrics are best effort: a flush failure must never cost the caller their answer. */
+    private void flushMetrics() {
+        try {
+            metrics.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("metrics flush failed", e);
+        }
     }
 
     private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent event, String requestId) {

@@ -27,8 +27,10 @@ record Wiring(FunctionConfig config, PredictionService predictions, Metrics metr
     static Wiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
         var clock = Clock.systemUTC();
+        var namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve");
         var metrics = MetricsFactory.getMetricsInstance();
-        var events = new PowertoolsServingEvents(metrics, env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"));
+        metrics.setNamespace(namespace);
+        var events = new PowertoolsServingEvents(metrics, namespace);
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
         var cache = new ModelCache(store, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl());
         var log = new DynamoDbPredictionLog(AwsClients.dynamoDb(), config.predictionsTable(), config.predictionLogTtl());

@@ -1,0 +1,17 @@
+package io.mlserve.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar mlserve.jar <command>}: model tools that run on a laptop or in CI. */
+@Command(name = "mlserve", mixinStandardHelpOptions = true, version = "mlserve 0.1.0",
+        description = "Check and publish ONNX model packages for mlserve.",
+        subcommands = {CheckCommand.class, PublishCommand.class})
+public final class MlServeCli {
+    private MlServeCli() {}
+
+    /** @param args command line */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MlServeCli()).execute(args));
+    }
+}

@@ -1,0 +1,208 @@
+package io.mlserve.function.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.aws.FunctionConfig;
+import io.mlserve.core.inference.FeatureBatch;
+import io.mlserve.core.inference.InstanceParser;
+import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.inference.Prediction;
+import io.mlserve.core.inference.Predictor;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.model.ManifestChecks;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.serving.ModelCache;
+import io.mlserve.core.serving.PredictionService;
+import io.mlserve.core.serving.ServingEvents;
+import io.mlserve.core.testing.InMemoryModelStore;
+import io.mlserve.core.testing.InMemoryPredictionLog;
+import io.mlserve.core.testing.Manifests;
+import io.mlserve.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+
+/** Routing and the error contract, with a stand-in predictor (the ONNX path is tested in mlserve-onnx). */
+class PredictHandlerTest {
+    private static final String ROW = "{\"amount\": 12.5, \"ratio\": 0.25, \"count\": 3, \"plan\": \"pro\"}";
+
+    private final byte[] onnx = "graph".getBytes(StandardCharsets.UTF_8);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private final InMemoryPredictionLog log = new InMemoryPredictionLog();
+    private volatile boolean predictorExplodes;
+    private final List<String> lostLogs = new ArrayList<>();
+
+    private final ModelLoader loader = (manifest, bytes) -> new Predictor() {
+        @Override
+        public List<Prediction> predict(FeatureBatch batch) {
+            if (predictorExplodes) {
+                throw new IllegalStateException("native crash with secret internals");
+            }
+            var out = new ArrayList<Prediction>();
+            for (int i = 0; i < batch.rows(); i++) {
+                var yes = batch.doubles(0)[i] > 50 ? 0.8 : 0.1;
+                out.add(new Prediction.Classification(yes > 0.5 ? "yes" : "no", Map.of("no", 1 - yes, "yes", yes)));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {}
+    };
+
+    private final PredictHandler handler = handler();
+
+    private PredictHandler handler() {
+        var manifest = Manifests.mixed(ManifestChecks.sha256Hex(onnx));
+        var store = new InMemoryModelStore()
+                .put(new ModelRef("mixed", "1"), Json.write(manifest).getBytes(StandardCharsets.UTF_8), onnx)
+                .alias("mixed", "1");
+        var events = new ServingEvents() {
+            @Override
+            public void predictionLogIncomplete(ModelRef model, String requestId, int failedRows, String reason) {
+                lostLogs.add(requestId + ":" + failedRows);
+            }
+
+            @Override
+            public void predicted(ModelRef model, int rows, double inferenceMs) {}
+
+            @Override
+            public void modelLoaded(ModelRef model, double loadMs) {}
+        };
+        var config = FunctionConfig.fromEnv(Map.of(
+                "MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t", "MAX_INSTANCES_PER_REQUEST", "5", "MAX_REQUEST_BYTES", "2000"));
+        var cache = new ModelCache(store, loader, events, clock, Duration.ofSeconds(30));
+        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
+        var metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace("mlserve-test");
+        return new PredictHandler(new Wiring(config, service, metrics, clock));
+    }
+
+    private APIGatewayProxyResponseEvent call(String method, String path, String body) {
+        var event = new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path).withBody(body);
+        return handler.handleRequest(event, new FakeContext("req-" + System.nanoTime()));
+    }
+
+    private static JsonNode json(APIGatewayProxyResponseEvent response) {
+        return Json.parseRequest(response.getBody());
+    }
+
+    @Test
+    void predict_shouldAnswerAndLogEveryRow_whenInstancesValid() {
+        var response = call("POST", "/models/mixed/predict",
+                "{\"instances\": [" + ROW + ", " + ROW.replace("12.5", "75") + "]}");
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        var body = json(response);
+        assertThat(body.get("model").asText()).isEqualTo("mixed");
+        assertThat(body.get("version").asText()).isEqualTo("1");
+        assertThat(body.get("predictions")).hasSize(2);
+        assertThat(body.at("/predictions/0/label").asText()).isEqualTo("no");
+        assertThat(body.at("/predictions/1/label").asText()).isEqualTo("yes");
+        assertThat(body.at("/predictions/1/probabilities/yes").asDouble()).isEqualTo(0.8);
+        assertThat(log.records).hasSize(2);
+        assertThat(log.records.get(1).row()).isEqualTo(1);
+        assertThat(log.records.get(1).inputs()).containsEntry("amount", 75.0);
+        assertThat(log.records.get(1).output()).containsEntry("label", "yes");
+        assertThat(log.records.get(0).requestId()).isEqualTo(body.get("requestId").asText());
+        assertThat(log.records.get(0).source()).isEqualTo("api");
+    }
+
+    @Test
+    void predict_shouldStillAnswer_whenPredictionLogFails() {
+        log.failing = true;
+
+        var response = call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(lostLogs).singleElement().asString().endsWith(":1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "malformed json    | POST | /models/mixed/predict | {\"instances\": [          | 400 | MALFORMED_JSON",
+        "empty body        | POST | /models/mixed/predict |                           | 400 | MALFORMED_JSON",
+        "empty instances   | POST | /models/mixed/predict | {\"instances\": []}       | 400 | EMPTY_INSTANCES",
+        "too many          | POST | /models/mixed/predict | {\"instances\": [{},{},{},{},{},{}]} | 400 | TOO_MANY_INSTANCES",
+        "bad instance      | POST | /models/mixed/predict | {\"instances\": [{\"amount\": NaN}]} | 400 | INVALID_INSTANCES",
+        "unknown model     | POST | /models/nope/predict  | {\"instances\": [{}]}     | 404 | MODEL_NOT_FOUND",
+        "invalid name      | POST | /models/NOPE!/predict | {\"instances\": [{}]}     | 400 | INVALID_MODEL_NAME",
+        "unknown route     | GET  | /nothing              |                           | 404 | ROUTE_NOT_FOUND",
+        "wrong method      | GET  | /models/mixed/predict |                           | 405 | METHOD_NOT_ALLOWED",
+    })
+    void handle_shouldAnswerJsonError_whenRequestBad(String caseName, String method, String path, String body, int status, String code) {
+        var response = call(method, path, body);
+
+        assertThat(response.getStatusCode()).isEqualTo(status);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
+        var error = json(response).get("error");
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).isNotBlank();
+        assertThat(error.has("details")).isTrue();
+    }
+
+    @Test
+    void predict_shouldReturn413_whenBodyOverLimit() {
+        var response = call("POST", "/models/mixed/predict", "{\"instances\": [" + " ".repeat(2100) + "]}");
+
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void predict_shouldReturn404_whenPinnedVersionUnknown() {
+        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/mixed/predict")
+                .withQueryStringParameters(Map.of("version", "9")).withBody("{\"instances\": [" + ROW + "]}");
+
+        var response = handler.handleRequest(event, new FakeContext("r1"));
+
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("VERSION_NOT_FOUND");
+    }
+
+    @Test
+    void predict_shouldReturn500WithoutInternals_whenPredictorFails() {
+        predictorExplodes = true;
+
+        var response = call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
+
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(response.getBody()).doesNotContain("secret").doesNotContain("Exception");
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("INTERNAL_ERROR");
+    }
+
+    @Test
+    void describe_shouldShowFeaturesAndOutputs_butNotInternalWiring() {
+        var body = json(call("GET", "/models/mixed", null));
+
+        assertThat(body.get("name").asText()).isEqualTo("mixed");
+        assertThat(body.get("features")).hasSize(4);
+        assertThat(body.at("/features/3/values/1").asText()).isEqualTo("pro");
+        assertThat(body.at("/output/labels/1").asText()).isEqualTo("yes");
+        assertThat(body.at("/metrics/accuracy").asDouble()).isEqualTo(0.9);
+        assertThat(body.has("input")).isFalse();
+    }
+
+    @Test
+    void health_shouldListModelsLoadedInThisContainer() {
+        assertThat(json(call("GET", "/health", null)).get("models")).isEmpty();
+
+        call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
+        var health = json(call("GET", "/health", null));
+
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        assertThat(health.at("/models/0/name").asText()).isEqualTo("mixed");
+        assertThat(health.at("/models/0/version").asText()).isEqualTo("1");
+    }
+}
