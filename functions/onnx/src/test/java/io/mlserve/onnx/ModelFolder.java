@@ -16,6 +16,18 @@ record ModelFolder(Path dir) {
         return new ModelFolder(Path.of("..", "..", "models", name));
     }
 
+    /** Every example under models/ that has a golden pair. */
+    static java.util.List<String> examples() {
+        try (var dirs = Files.list(Path.of("..", "..", "models"))) {
+            return dirs.filter(d -> Files.exists(d.resolve("expected-response.json")))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     byte[] onnx() {
         return read("model.onnx");
     }

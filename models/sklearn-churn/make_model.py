@@ -1,0 +1,299 @@
+"""sklearn-churn: scikit-learn Pipeline(ColumnTransformer + LogisticRegression) -> ONNX via skl2onnx.
+
+Writes model.onnx, manifest.json, sample-request.json and expected-response.json beside this
+script. The ONNX graph has one input per feature ([N, 1], float / int64 / string) and the
+skl2onnx default outputs: output_label (string [N]) and output_probability (ZipMap,
+seq(map(string -> float))). Fails (exit 1) if onnxruntime disagrees with scikit-learn.
+"""
+import hashlib
+import json
+import os
+import sys
+from datetime import datetime, timezone
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pandas as pd
+import sklearn
+import skl2onnx
+from skl2onnx import to_onnx
+from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NAME = "sklearn-churn"
+VERSION = "1"
+SEED = 42
+TOL = 1e-5
+TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
+N_SAMPLES = 8
+
+FLOAT_COLS = ["monthly_charges", "data_usage_gb"]
+INT_COLS = ["tenure_months", "support_calls"]
+STR_COLS = ["contract"]
+CONTRACTS = ["month-to-month", "one-year", "two-year"]
+FEATURES = [
+    {"name": "monthly_charges", "type": "float", "min": 0.0, "max": 1000.0, "description": "monthly bill, USD"},
+    {"name": "data_usage_gb", "type": "float", "min": 0.0, "max": 10000.0, "description": "mobile data used last month, GB"},
+    {"name": "tenure_months", "type": "int64", "min": 0, "max": 600, "description": "months as a customer"},
+    {"name": "support_calls", "type": "int64", "min": 0, "max": 1000, "description": "support calls in the last 6 months"},
+    {"name": "contract", "type": "string", "values": CONTRACTS, "description": "contract kind"},
+]
+
+
+def f32(x):
+    """The float32 value of x as a (short) Python float: what the ONNX graph sees."""
+    return float(str(np.float32(x)))
+
+
+def make_data(n=4000):
+    rng = np.random.default_rng(SEED)
+    contract = rng.choice(CONTRACTS, size=n, p=[0.5, 0.3, 0.2])
+    tenure = rng.integers(0, 73, size=n).astype(np.int64)
+    calls = rng.poisson(1.5, size=n).astype(np.int64)
+    charges = np.round(rng.uniform(20, 120, size=n), 2)
+    usage = np.round(rng.gamma(2.0, 4.0, size=n), 1)
+    # Float columns hold float32-representable values so scikit-learn and ONNX see the same numbers.
+    charges = charges.astype(np.float32).astype(np.float64)
+    usage = usage.astype(np.float32).astype(np.float64)
+    c_eff = np.select([contract == "month-to-month", contract == "one-year"], [1.2, -0.3], -1.5)
+    logit = -1.0 + c_eff - 0.045 * tenure + 0.55 * calls + 0.02 * (charges - 70) - 0.03 * (usage - 8)
+    logit += rng.normal(0, 0.5, size=n)
+    p = 1 / (1 + np.exp(-logit))
+    y = np.where(rng.uniform(size=n) < p, "churn", "stay")
+    X = pd.DataFrame({
+        "monthly_charges": charges,
+        "data_usage_gb": usage,
+        "tenure_months": tenure,
+        "support_calls": calls,
+        "contract": contract,
+    })
+    return X, y
+
+
+def onnx_feeds(X):
+    feeds = {}
+    for c in FLOAT_COLS:
+        feeds[c] = X[c].to_numpy(np.float32).reshape(-1, 1)
+    for c in INT_COLS:
+        feeds[c] = X[c].to_numpy(np.int64).reshape(-1, 1)
+    for c in STR_COLS:
+        feeds[c] = X[c].to_numpy(object).reshape(-1, 1)
+    return feeds
+
+
+def json_row(row):
+    out = {}
+    for c in FLOAT_COLS:
+        out[c] = f32(row[c])
+    for c in INT_COLS:
+        out[c] = int(row[c])
+    for c in STR_COLS:
+        out[c] = str(row[c])
+    return out
+
+
+def fmt_type(tp):
+    """ONNX TypeProto as text, e.g. tensor(float)[N,1] or seq(map(string,tensor(float)))."""
+    kind = tp.WhichOneof("value")
+    if kind == "tensor_type":
+        elem = onnx.helper.tensor_dtype_to_np_dtype(tp.tensor_type.elem_type).name
+        elem = {"object": "string", "float32": "float", "float64": "double"}.get(elem, elem)
+        if not tp.tensor_type.HasField("shape"):
+            return f"tensor({elem})"
+        dims = [d.dim_param or (str(d.dim_value) if d.HasField("dim_value") else "?") for d in tp.tensor_type.shape.dim]
+        return f"tensor({elem})[{','.join(dims)}]"
+    if kind == "sequence_type":
+        return f"seq({fmt_type(tp.sequence_type.elem_type)})"
+    if kind == "map_type":
+        key = onnx.helper.tensor_dtype_to_np_dtype(tp.map_type.key_type).name
+        key = {"object": "string"}.get(key, key)
+        return f"map({key},{fmt_type(tp.map_type.value_type)})"
+    return str(kind)
+
+
+def describe_signature(model):
+    return ([(i.name, fmt_type(i.type)) for i in model.graph.input],
+            [(o.name, fmt_type(o.type)) for o in model.graph.output])
+
+
+def check_json_with_ort(model_path, manifest, instances, predictions, tol=TOL):
+    """Feed the JSON rows to onnxruntime the way the contract says (manifest only) and compare
+    with the framework's predictions. Returns the largest numeric difference; raises on mismatch."""
+    np_type = {"float": np.float32, "double": np.float64, "int64": np.int64, "string": object}
+    feats = manifest["features"]
+    inp = manifest["input"]
+    if inp["layout"] == "tensor":
+        arr = np.array([[row[f["name"]] for f in feats] for row in instances], dtype=np_type[inp["type"]])
+        feeds = {inp["name"]: arr}
+    else:
+        feeds = {f.get("onnxName", f["name"]): np.array([[row[f["name"]]] for row in instances], dtype=np_type[f["type"]])
+                 for f in feats}
+    sess = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    out = manifest["output"]
+    worst = 0.0
+    if manifest["task"] == "classification":
+        labels = out["labels"]
+        names = [n for n in (out.get("probabilities"), out.get("label")) if n]
+        res = dict(zip(names, sess.run(names, feeds)))
+        for i, exp in enumerate(predictions):
+            if out.get("probabilities"):
+                p = res[out["probabilities"]]
+                probs = [p[i][lab] for lab in labels] if isinstance(p, list) else list(p[i])
+                for lab, v in zip(labels, probs):
+                    worst = max(worst, abs(float(v) - exp["probabilities"][str(lab)]))
+            if out.get("label"):
+                got = res[out["label"]][i]
+                got = int(got) if isinstance(labels[0], int) else str(got)
+            else:
+                got = labels[int(np.argmax(probs))]
+            if got != exp["label"]:
+                raise AssertionError(f"row {i}: label {got!r} != {exp['label']!r}")
+    else:
+        v = np.asarray(sess.run([out["value"]], feeds)[0], dtype=np.float64)
+        targets = out.get("targets") or []
+        for i, exp in enumerate(predictions):
+            row = v[i].reshape(-1)
+            if len(targets) > 1:
+                for j, t in enumerate(targets):
+                    worst = max(worst, abs(row[j] - exp["value"][t]))
+            else:
+                worst = max(worst, abs(row[0] - exp["value"]))
+    if worst > tol:
+        raise AssertionError(f"JSON samples: max difference {worst:.3g} > {tol}")
+    return worst
+
+
+def opsets_text(model):
+    """The opsets the exported graph really imports, e.g. 'opset 17, ai.onnx.ml 1'."""
+    ops = dict(sorted((o.domain, o.version) for o in model.opset_import))
+    return ", ".join(f"opset {v}" if d in ("", "ai.onnx") else f"{d} {v}" for d, v in ops.items())
+
+
+def main():
+    X, y = make_data()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=SEED, stratify=y)
+
+    pre = ColumnTransformer([
+        ("num", StandardScaler(), FLOAT_COLS),
+        ("int", StandardScaler(), INT_COLS),
+        ("cat", OneHotEncoder(handle_unknown="ignore"), STR_COLS),
+    ])
+    pipe = Pipeline([("pre", pre), ("clf", LogisticRegression(max_iter=1000))])
+    pipe.fit(X_tr, y_tr)
+    classes = [str(c) for c in pipe.classes_]
+
+    proba_te = pipe.predict_proba(X_te)
+    label_te = pipe.predict(X_te)
+    metrics = {
+        "accuracy": round(float(accuracy_score(y_te, label_te)), 4),
+        "roc_auc": round(float(roc_auc_score(y_te == "churn", proba_te[:, classes.index("churn")])), 4),
+        "log_loss": round(float(log_loss(y_te, proba_te, labels=pipe.classes_)), 4),
+        "test_rows": int(len(y_te)),
+        "train_rows": int(len(y_tr)),
+    }
+
+    initial_types = (
+        [(c, FloatTensorType([None, 1])) for c in FLOAT_COLS]
+        + [(c, Int64TensorType([None, 1])) for c in INT_COLS]
+        + [(c, StringTensorType([None, 1])) for c in STR_COLS]
+    )
+    model = to_onnx(pipe, initial_types=initial_types, target_opset=TARGET_OPSET)
+    model.doc_string = "mlserve example " + NAME
+    # skl2onnx lists opset imports in hash-seed order; sort them so model.onnx (and sha256) is reproducible.
+    opsets = sorted((o.domain, o.version) for o in model.opset_import)
+    del model.opset_import[:]
+    model.opset_import.extend(onnx.helper.make_opsetid(d, v) for d, v in opsets)
+    onnx.checker.check_model(model)
+    model_path = os.path.join(HERE, "model.onnx")
+    onnx.save(model, model_path)
+    data = open(model_path, "rb").read()
+    sha = hashlib.sha256(data).hexdigest()
+
+    # onnxruntime must agree with scikit-learn on the whole held-out split.
+    sess = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    ort_label, ort_proba = sess.run(["output_label", "output_probability"], onnx_feeds(X_te))
+    ort_proba = np.array([[d[c] for c in classes] for d in ort_proba], dtype=np.float64)
+    max_diff = float(np.max(np.abs(ort_proba - proba_te)))
+    label_mismatch = int(np.sum(np.asarray(ort_label).astype(str) != label_te.astype(str)))
+    print(f"ORT check on {len(X_te)} held-out rows: max |p_ort - p_sklearn| = {max_diff:.3g}, label mismatches = {label_mismatch}")
+    if max_diff > TOL or label_mismatch:
+        print("FAIL: onnxruntime does not match scikit-learn", file=sys.stderr)
+        sys.exit(1)
+
+    # Samples: the first four held-out rows predicted "churn" and the first four predicted "stay",
+    # swapping in a row if some contract kind would be missing.
+    half = N_SAMPLES // 2
+    idx = [int(i) for c in classes for i in np.flatnonzero(label_te == c)[:half]]
+    contracts = X_te["contract"].to_numpy()
+    for k in CONTRACTS:
+        if k not in set(contracts[idx]):
+            idx[-1] = int(next(i for i in np.flatnonzero((contracts == k) & (label_te == label_te[idx[-1]]))))
+    idx = sorted(idx)
+    rows = X_te.iloc[idx]
+    # Predictions by scikit-learn on exactly the rows written to JSON.
+    req_df = pd.DataFrame([json_row(r) for _, r in rows.iterrows()])[list(X.columns)]
+    s_proba = pipe.predict_proba(req_df)
+    s_label = pipe.predict(req_df)
+    instances, predictions = [], []
+    for i, (_, r) in enumerate(rows.iterrows()):
+        inst = json_row(r)
+        pred = {"label": str(s_label[i]), "probabilities": {c: float(s_proba[i, j]) for j, c in enumerate(classes)}}
+        instances.append(inst)
+        predictions.append(pred)
+
+    inputs, outputs = describe_signature(model)
+    manifest = {
+        "schemaVersion": 1,
+        "name": NAME,
+        "version": VERSION,
+        "task": "classification",
+        "description": "Synthetic telecom churn: will the customer churn? scikit-learn ColumnTransformer + LogisticRegression",
+        "features": FEATURES,
+        "input": {"layout": "per-feature"},
+        "output": {"labels": classes, "probabilities": "output_probability", "label": "output_label"},
+        "metrics": metrics,
+        "sha256": sha,
+        "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "producedBy": {
+            "tool": f"scikit-learn {sklearn.__version__} Pipeline(ColumnTransformer[StandardScaler, StandardScaler, "
+                    f"OneHotEncoder(handle_unknown='ignore')] + LogisticRegression); skl2onnx {skl2onnx.__version__} "
+                    f"({opsets_text(model)}, ZipMap); "
+                    f"checked with onnxruntime {ort.__version__}",
+            "script": f"models/{NAME}/make_model.sh",
+            "data": f"synthetic, numpy default_rng({SEED}), 4000 rows, 25% stratified held-out split for metrics",
+        },
+        "samples": [{"instance": i, "expected": p} for i, p in zip(instances, predictions)],
+    }
+    try:
+        worst = check_json_with_ort(model_path, manifest, instances, predictions)
+    except AssertionError as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ORT check on the {len(instances)} JSON samples (fed as the manifest says): max diff {worst:.3g}, labels equal")
+    with open(os.path.join(HERE, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(HERE, "sample-request.json"), "w") as f:
+        json.dump({"instances": instances}, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(HERE, "expected-response.json"), "w") as f:
+        json.dump({"predictions": predictions}, f, indent=2)
+        f.write("\n")
+
+    print(f"wrote model.onnx ({len(data)} bytes, sha256 {sha})")
+    for n, t in inputs:
+        print(f"  input  {n}: {t}")
+    for n, t in outputs:
+        print(f"  output {n}: {t}")
+    print("metrics:", metrics)
+
+
+if __name__ == "__main__":
+    main()
