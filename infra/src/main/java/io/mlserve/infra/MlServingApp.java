@@ -1,0 +1,44 @@
+package io.mlserve.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.nio.file.Path;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * The CDK app: {@code cdk deploy} for AWS, {@code cdklocal deploy -c target=local} for the emulator.
+ * Run {@code ./mvnw package} at the repository root first: the functions' jars are the assets.
+ */
+public final class MlServingApp {
+    private MlServingApp() {}
+
+    /** @param args unused */
+    public static void main(String[] args) {
+        var app = new App();
+        build(app);
+        app.synth();
+    }
+
+    /**
+     * Adds the stack and the cdk-nag checks to an app (tests call this with their own app).
+     *
+     * @param app the CDK app; context keys: {@code target}, {@code repoRoot}
+     * @return the serving stack
+     */
+    public static ServingStack build(App app) {
+        var target = DeployTarget.from(app.getNode().tryGetContext("target"));
+        var repoRoot = Path.of(String.valueOf(contextOr(app, "repoRoot", ".."))).toAbsolutePath().normalize();
+        var stack = new ServingStack(app, "MlServe", StackProps.builder()
+                .description("mlserve: serverless ONNX model serving")
+                .build(), new ServingStack.Settings(target, new Artifacts(repoRoot)));
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        return stack;
+    }
+
+    private static Object contextOr(App app, String key, Object fallback) {
+        var value = app.getNode().tryGetContext(key);
+        return value == null ? fallback : value;
+    }
+}

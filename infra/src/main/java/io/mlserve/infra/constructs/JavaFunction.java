@@ -1,0 +1,72 @@
+package io.mlserve.infra.constructs;
+
+import io.mlserve.infra.Artifacts;
+import io.mlserve.infra.DeployTarget;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * One mlserve Lambda function: the same jar on AWS ({@code java21}) and on the emulator
+ * ({@code provided.al2023} + bootstrap). Memory, timeout, architecture and log retention are set
+ * here once for every function.
+ */
+public final class JavaFunction extends Construct {
+    private final Function function;
+
+    /**
+     * Settings that differ between functions.
+     *
+     * @param module module name under functions/ (also the jar's name)
+     * @param handler {@code class::method}
+     * @param memoryMb memory (and so CPU share)
+     * @param timeout invocation timeout
+     * @param environment function-specific environment variables
+     */
+    public record Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment) {}
+
+    /**
+     * @param scope parent
+     * @param id construct id
+     * @param target AWS or local emulator
+     * @param artifacts where the built jars are
+     * @param props function settings
+     */
+    public JavaFunction(Construct scope, String id, DeployTarget target, Artifacts artifacts, Props props) {
+        super(scope, id);
+        var environment = new HashMap<>(props.environment());
+        if (target == DeployTarget.AWS) {
+            // C1 only: Lambda functions live short; this cuts cold start (Powertools/AWS guidance)
+            environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        }
+        var logs = LogGroup.Builder.create(this, "Logs")
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        this.function = Function.Builder.create(this, "Function")
+                .runtime(target == DeployTarget.AWS ? Runtime.JAVA_21 : Runtime.PROVIDED_AL2023)
+                .architecture(Architecture.X86_64) // ONNX Runtime has crashed at init on arm64 Lambda (onnxruntime#10038)
+                .handler(props.handler())
+                .code(Code.fromAsset((target == DeployTarget.AWS
+                        ? artifacts.jar(props.module())
+                        : artifacts.localBundle(props.module())).toString()))
+                .memorySize(props.memoryMb())
+                .timeout(props.timeout())
+                .environment(environment)
+                .logGroup(logs)
+                .build();
+    }
+
+    /** @return the Lambda function */
+    public Function function() {
+        return function;
+    }
+}

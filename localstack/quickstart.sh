@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Quick start: build, start the emulator, deploy the stack, publish the iris model, print a prediction.
+# Leaves the emulator running; stack outputs are in localstack/outputs.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source localstack/setup.sh
+
+echo "== build (unit tests skipped; ./localstack/test.sh runs everything)"
+./mvnw -B -q package -DskipTests
+
+localstack/emulator.sh start
+localstack/deploy.sh
+
+bucket=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json"))["ModelsBucketName"])')
+api_url=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json"))["ApiUrl"].rstrip("/"))')
+api_key=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json")).get("ApiKey",""))')
+
+echo "== publish models/iris (checked against its ONNX graph and samples before upload)"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar functions/cli/target/mlserve.jar publish models/iris --bucket "$bucket"
+
+echo "== predict"
+cmd=(curl -sS -X POST "$api_url/models/iris/predict" -H "Content-Type: application/json" -H "x-api-key: $api_key" --data @models/iris/sample-request.json)
+printf '%q ' "${cmd[@]}"; echo
+"${cmd[@]}" | python3 -m json.tool

@@ -1,0 +1,126 @@
+package io.mlserve.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The deployed stack as the tests see it: stack outputs from {@code localstack/outputs.json}, SDK
+ * clients on the emulator endpoint, and an HTTP client that refuses canned emulator answers.
+ */
+final class Emulator {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The emulator answers a Java function it did not really run with this body. */
+    static final String MOCK_MARKER = "Mock response";
+
+    final JsonNode outputs;
+    final String apiUrl;
+    final String apiKey;
+    final URI endpoint;
+    final Region region;
+    final AwsCredentialsProvider credentials;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Emulator(JsonNode outputs) {
+        this.outputs = outputs;
+        var url = outputs.path("ApiUrl").asText();
+        this.apiUrl = url.endsWith("/") ? url : url + "/";
+        this.apiKey = outputs.path("ApiKey").asText(null);
+        this.endpoint = URI.create(env("AWS_ENDPOINT_URL", "http://localhost:4566"));
+        this.region = Region.of(env("AWS_REGION", env("AWS_DEFAULT_REGION", "us-east-1")));
+        this.credentials = System.getenv("AWS_ACCESS_KEY_ID") != null
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    }
+
+    static Emulator fromOutputs() throws IOException {
+        var path = Path.of(env("MLSERVE_OUTPUTS", "outputs.json"));
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path.toAbsolutePath() + " is missing: deploy the stack first (localstack/deploy.sh)");
+        }
+        return new Emulator(JSON.readTree(path.toFile()));
+    }
+
+    String output(String name) {
+        var value = outputs.path(name).asText(null);
+        if (value == null) {
+            throw new IllegalStateException("outputs.json has no " + name);
+        }
+        return value;
+    }
+
+    S3Client s3() {
+        return S3Client.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
+                .region(region).credentialsProvider(credentials).forcePathStyle(true).build();
+    }
+
+    DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
+                .region(region).credentialsProvider(credentials).build();
+    }
+
+    /**
+     * A response from the API.
+     *
+     * @param status HTTP status
+     * @param body raw body
+     * @param json parsed body
+     */
+    record Response(int status, String body, JsonNode json) {}
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(apiUrl + path)).GET());
+    }
+
+    Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(apiUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("x-api-key", apiKey);
+        }
+        try {
+            var response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            var body = response.body();
+            // A canned answer means no Java code ran: fail loudly, never count it as a pass.
+            if (body.contains(MOCK_MARKER)) {
+                throw new AssertionError("the emulator returned a canned mock instead of running the Java handler: " + body);
+            }
+            JsonNode json;
+            try {
+                json = JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("response is not JSON (status " + response.statusCode() + "): " + body, e);
+            }
+            return new Response(response.statusCode(), body, json);
+        } catch (IOException e) {
+            throw new AssertionError("API call failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static String env(String name, String fallback) {
+        var value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

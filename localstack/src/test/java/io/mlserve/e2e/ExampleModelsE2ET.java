@@ -1,0 +1,79 @@
+package io.mlserve.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.aws.S3ModelStore;
+import io.mlserve.core.model.ModelRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bring your own model: every example under {@code models/} (scikit-learn pipelines with ZipMap,
+ * int64 labels, LightGBM, multi-output regression, an MLP) published to the emulator and served
+ * through API Gateway exactly as its framework predicted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExampleModelsE2ET {
+    private static final Path MODELS = Path.of("..", "models");
+
+    private Emulator emulator;
+
+    List<String> examples() throws IOException {
+        try (var dirs = Files.list(MODELS)) {
+            return dirs.filter(d -> Files.exists(d.resolve("expected-response.json")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @BeforeAll
+    void publishExamples() throws Exception {
+        emulator = Emulator.fromOutputs();
+        var store = new S3ModelStore(emulator.s3(), emulator.output("ModelsBucketName"));
+        for (var example : examples()) {
+            var dir = MODELS.resolve(example);
+            var manifest = Files.readAllBytes(dir.resolve("manifest.json"));
+            var version = Emulator.JSON.readTree(manifest).path("version").asText();
+            store.putVersion(new ModelRef(example, version), manifest, Files.readAllBytes(dir.resolve("model.onnx")));
+            store.putAlias(example, "production", version);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void predict_shouldEqualFrameworksPredictions_throughTheApi(String example) throws Exception {
+        var dir = MODELS.resolve(example);
+        var request = Files.readString(dir.resolve("sample-request.json"));
+        var expected = Emulator.JSON.readTree(dir.resolve("expected-response.json").toFile()).path("predictions");
+
+        var response = emulator.post("models/" + example + "/predict", request);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        var predictions = response.json().path("predictions");
+        assertThat(predictions).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertSame(example + " predictions[" + i + "]", expected.get(i), predictions.get(i));
+        }
+    }
+
+    /** Labels (and their JSON type) exactly; probabilities and values within 1e-5. */
+    private static void assertSame(String path, JsonNode expected, JsonNode actual) {
+        assertThat(actual).as(path + " present").isNotNull();
+        if (expected.isFloatingPointNumber() || (expected.isNumber() && actual.isFloatingPointNumber())) {
+            assertThat(actual.isNumber()).as(path + " is a number").isTrue();
+            assertThat(actual.doubleValue()).as(path).isCloseTo(expected.doubleValue(), within(1e-5));
+        } else if (expected.isObject()) {
+            assertThat(actual.size()).as(path + " fields").isEqualTo(expected.size());
+            expected.fieldNames().forEachRemaining(f -> assertSame(path + "." + f, expected.get(f), actual.get(f)));
+        } else {
+            assertThat(actual).as(path).isEqualTo(expected);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, CDK assertion and end-to-end tests against the stack on the emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source localstack/setup.sh
+started=$(date +%s)
+
+echo "== unit and CDK tests, and the deployable artifacts"
+./mvnw -B install
+
+localstack/emulator.sh start
+localstack/deploy.sh
+
+echo "== end-to-end tests against the deployed stack"
+e2e_started=$(date +%s)
+./mvnw -B -pl localstack verify -Pe2e
+echo "e2e: $(( $(date +%s) - e2e_started )) s; whole suite: $(( $(date +%s) - started )) s"
