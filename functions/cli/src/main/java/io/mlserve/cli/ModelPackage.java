@@ -3,6 +3,7 @@ package io.mlserve.cli;
 import io.mlserve.core.error.ModelRejectedException;
 import io.mlserve.core.model.ManifestChecks;
 import io.mlserve.core.model.ModelManifest;
+import io.mlserve.core.serving.SampleCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.mlserve.cli;
+package io.mlserve.core.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.ModelRejectedException;
@@ -12,13 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /** Runs a manifest's samples through the model and compares with the producer's own predictions. */
-final class SampleCheck {
+public final class SampleCheck {
     /** Float32 graphs and float64 frameworks differ in the last digits; more than this is a bug. */
-    static final double TOLERANCE = 1e-5;
+    public static final double TOLERANCE = 1e-5;
 
     private SampleCheck() {}
 
-    static void requireSamplesMatch(ModelManifest manifest, Predictor predictor) {
+    /**
+     * @param manifest a manifest whose {@code samples} carry expected predictions
+     * @param predictor the loaded model
+     * @throws ModelRejectedException naming every sample the model answers differently
+     */
+    public static void requireSamplesMatch(ModelManifest manifest, Predictor predictor) {
         if (manifest.samples() == null || manifest.samples().isEmpty()) {
             return;
         }
@@ -39,7 +44,7 @@ final class SampleCheck {
         }
     }
 
-    static void compare(String path, JsonNode expected, JsonNode actual, List<String> problems) {
+    private static void compare(String path, JsonNode expected, JsonNode actual, List<String> problems) {
         if (expected.isNumber() && actual != null && actual.isNumber()) {
             if (Math.abs(expected.doubleValue() - actual.doubleValue()) > TOLERANCE) {
                 problems.add(path + " expected " + expected + " but the model gave " + actual);
