@@ -11,12 +11,15 @@ echo "== build (unit tests skipped; ./localstack/test.sh runs everything)"
 localstack/emulator.sh start
 localstack/deploy.sh
 
-bucket=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json"))["ModelsBucketName"])')
-api_url=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json"))["ApiUrl"].rstrip("/"))')
-api_key=$(python3 -c 'import json;print(json.load(open("localstack/outputs.json")).get("ApiKey",""))')
+output() { python3 -c "import json,sys;print(json.load(open('localstack/outputs.json')).get(sys.argv[1],''))" "$1"; }
+bucket=$(output ModelsBucketName)
+registry_table=$(output RegistryTableName)
+api_url=$(output ApiUrl); api_url=${api_url%/}
+api_key=$(output ApiKey)
 
-echo "== publish models/iris (checked against its ONNX graph and samples before upload)"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar functions/cli/target/mlserve.jar publish models/iris --bucket "$bucket"
+echo "== publish models/iris (checked against its ONNX graph and samples, registered, promoted to production)"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar functions/cli/target/mlserve.jar \
+  publish models/iris --bucket "$bucket" --registry-table "$registry_table"
 
 echo "== predict"
 cmd=(curl -sS -X POST "$api_url/models/iris/predict" -H "Content-Type: application/json" -H "x-api-key: $api_key" --data @models/iris/sample-request.json)

@@ -11,8 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Where the built function artifacts are, and the emulator bundles made from them.
  *
  * @param repoRoot repository root (the infra module's parent)
+ * @param bundleRoot where emulator bundles are assembled, one directory per function
  */
-public record Artifacts(Path repoRoot) {
+public record Artifacts(Path repoRoot, Path bundleRoot) {
+
+    /** @param repoRoot repository root; bundles go to {@code infra/target/local-bundles} */
+    public Artifacts(Path repoRoot) {
+        this(repoRoot, repoRoot.resolve("infra/target/local-bundles"));
+    }
 
     /**
      * @param function module name under functions/, e.g. {@code predict}
@@ -28,7 +34,8 @@ public record Artifacts(Path repoRoot) {
 
     /**
      * Assembles the emulator bundle for one function: {@code bootstrap}, the Runtime Interface
-     * Client's jars and JNI library, and the function's jar, in {@code infra/target/local-bundles/<fn>}.
+     * Client's jars and JNI library, and the function's jar, in {@code <bundleRoot>/<fn>}. Rebuilt at
+     * every synth, so the zip CDK makes of it always holds the current jar.
      *
      * @param function module name under functions/
      * @return the bundle directory (CDK zips it)
@@ -39,7 +46,7 @@ public record Artifacts(Path repoRoot) {
         if (!Files.isDirectory(runtime)) {
             throw new IllegalStateException(runtime + " is missing: run ./mvnw package at the repository root first");
         }
-        var bundle = repoRoot.resolve("infra/target/local-bundles").resolve(function);
+        var bundle = bundleRoot.resolve(function);
         try {
             deleteRecursively(bundle);
             Files.createDirectories(bundle.resolve("lib"));

@@ -3,8 +3,10 @@ package io.mlserve.infra;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Path;
+import java.util.Locale;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.StackProps;
 
 /**
@@ -24,15 +26,24 @@ public final class MlServingApp {
     /**
      * Adds the stack and the cdk-nag checks to an app (tests call this with their own app).
      *
-     * @param app the CDK app; context keys: {@code target}, {@code repoRoot}
+     * @param app the CDK app; context keys: {@code target} ({@code aws} | {@code local}),
+     *     {@code repoRoot} (where {@code functions/} is; default {@code ..}), {@code bundleDir} (where
+     *     emulator bundles are assembled; default {@code infra/target/local-bundles}),
+     *     {@code removalPolicy} ({@code retain} | {@code destroy}, for buckets and tables; default retain)
      * @return the serving stack
      */
     public static ServingStack build(App app) {
         var target = DeployTarget.from(app.getNode().tryGetContext("target"));
         var repoRoot = Path.of(String.valueOf(contextOr(app, "repoRoot", ".."))).toAbsolutePath().normalize();
+        var bundleDir = contextOr(app, "bundleDir", null);
+        var artifacts = bundleDir == null
+                ? new Artifacts(repoRoot)
+                : new Artifacts(repoRoot, Path.of(bundleDir.toString()).toAbsolutePath().normalize());
+        // a context choice, not the target's: the emulator stack stays identical except for the runtime
+        var removal = RemovalPolicy.valueOf(String.valueOf(contextOr(app, "removalPolicy", "retain")).toUpperCase(Locale.ROOT));
         var stack = new ServingStack(app, "MlServe", StackProps.builder()
                 .description("mlserve: serverless ONNX model serving")
-                .build(), new ServingStack.Settings(target, new Artifacts(repoRoot)));
+                .build(), new ServingStack.Settings(target, artifacts, removal));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

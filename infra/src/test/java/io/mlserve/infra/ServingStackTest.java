@@ -33,6 +33,8 @@ class ServingStackTest {
         // Stand-in artifacts: the template only needs the files to exist.
         Files.createDirectories(repo.resolve("functions/predict/target"));
         Files.writeString(repo.resolve("functions/predict/target/predict.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/registry/target"));
+        Files.writeString(repo.resolve("functions/registry/target/registry.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -61,7 +63,14 @@ class ServingStackTest {
                         "PREDICTIONS_TABLE", Match.anyValue(),
                         "MAX_INSTANCES_PER_REQUEST", "1000",
                         "PREDICTION_LOG_TTL_DAYS", "30",
+                        "REGISTRY_TABLE", Match.anyValue(),
+                        "MODEL_ALIAS_TTL_SECONDS", "5",
                         "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*TieredStopAtLevel=1.*"))))));
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java21",
+                "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "MODELS_BUCKET", Match.anyValue(), "PREDICTIONS_TABLE", Match.anyValue(), "REGISTRY_TABLE", Match.anyValue())))));
     }
 
     @Test
@@ -92,18 +101,37 @@ class ServingStackTest {
     }
 
     @Test
-    void predictionsTable_shouldBeOnDemandWithTtlAndTimeOrderedKeys() {
+    void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndByModelIndex() {
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "BillingMode", "PAY_PER_REQUEST",
                 "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
-                "SSESpecification", Map.of("SSEEnabled", true)));
+                "SSESpecification", Map.of("SSEEnabled", true),
+                "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of(
+                        "IndexName", "byModel",
+                        "KeySchema", List.of(Map.of("AttributeName", "model", "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")))))));
+    }
+
+    @Test
+    void registryTable_shouldBeOnDemandEncryptedWithBackups() {
+        aws.resourceCountIs("AWS::DynamoDB::Table", 2);
+        aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification", Match.absent()));
     }
 
     @Test
     void api_shouldRequireKeyOnModelRoutes_andLeaveHealthOpen() {
-        aws.resourceCountIs("AWS::ApiGateway::Method", 3);
+        aws.resourceCountIs("AWS::ApiGateway::Method", 10);
+        assertThat(aws.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of("ApiKeyRequired", true)))).hasSize(9);
+        for (var path : List.of("versions", "aliases", "{alias}", "audit", "stats", "predictions", "models")) {
+            aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
+        }
+        aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "PUT", "ApiKeyRequired", true));
         aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "POST", "ApiKeyRequired", true,
                 "Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
         aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "GET", "ApiKeyRequired", true));
@@ -114,18 +142,84 @@ class ServingStackTest {
         aws.resourceCountIs("AWS::ApiGateway::ApiKey", 1);
     }
 
-    @Test
-    void predictRole_shouldReadModelsAndWritePredictions_andNothingElse() {
+    /** The statements of the policy CDK attached to one function's role, as template maps. */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        assertThat(policies).hasSize(1);
-        var statements = aws.toJSON().toString();
-        aws.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Action", Match.arrayWith(List.of("s3:GetObject*")), "Effect", "Allow")),
-                Match.objectLike(Map.of("Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem")),
-                        "Effect", "Allow")))))));
-        // no write to S3, no read of the log, no wildcard action or resource
-        assertThat(statements).doesNotContain("s3:PutObject").doesNotContain("dynamodb:Query")
-                .doesNotContain("\"Action\":\"*\"").doesNotContain("\"Resource\":\"*\"");
+        assertThat(policies).hasSize(2);
+        var policy = policies.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        var document = (Map<String, Object>) ((Map<String, Object>) policy.get("Properties")).get("PolicyDocument");
+        return (List<Map<String, Object>>) document.get("Statement");
+    }
+
+    private static List<Object> listOf(Object actionOrResource) {
+        return actionOrResource instanceof List<?> list ? List.copyOf(list) : List.of(actionOrResource);
+    }
+
+    private static List<Object> all(List<Map<String, Object>> statements, String key) {
+        return statements.stream().flatMap(st -> listOf(st.get(key)).stream()).toList();
+    }
+
+    private Map<String, Object> arnOf(software.constructs.IConstruct resource) {
+        var id = awsStack.getLogicalId((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild());
+        return Map.of("Fn::GetAtt", List.of(id, "Arn"));
+    }
+
+    @Test
+    void predictRole_shouldReadModelsAndRegistry_writePredictions_andNothingElse() {
+        // GIVEN the policy CDK's grants attached to the predict function's role
+        var statements = statementsOf("Predict");
+
+        // THEN reads on the models bucket and appends to the prediction log, each on its own resource
+        aws.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("PredictFunctionServiceRole.*"))),
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Effect", "Allow",
+                                "Action", Match.arrayWith(List.of("s3:GetObject*", "s3:List*")),
+                                "Resource", Match.arrayWith(List.of(arnOf(awsStack.modelsBucket()))))),
+                        Match.objectLike(Map.of("Effect", "Allow",
+                                "Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem")),
+                                "Resource", Match.arrayWith(List.of(arnOf(awsStack.predictionsTable()))))))))));
+        assertThat(all(statements, "Action")).contains("dynamodb:GetItem")
+                // no S3 writes, no registry writes, no reading other callers' predictions, no wildcards
+                .doesNotContain("*", "s3:*", "dynamodb:*", "s3:PutObject", "s3:DeleteObject*",
+                        "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:Query");
+        assertThat(all(statements, "Resource")).doesNotContain("*");
+    }
+
+    @Test
+    void registryRole_shouldWriteRegistry_readPredictions_andNeverWriteModels() {
+        var statements = statementsOf("Registry");
+
+        assertThat(all(statements, "Action")).contains("s3:GetObject*", "dynamodb:PutItem", "dynamodb:Query")
+                .doesNotContain("*", "s3:*", "dynamodb:*", "s3:PutObject", "s3:DeleteObject*");
+        assertThat(all(statements, "Resource")).doesNotContain("*");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> typesById(Template template) {
+        var resources = (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
+        var types = new java.util.TreeMap<String, String>();
+        resources.forEach((id, resource) -> types.put(id, (String) resource.get("Type")));
+        return types;
+    }
+
+    @Test
+    void localTarget_shouldDifferFromAws_onlyInTheFunctionRuntimeAndCode() {
+        // same resources under the same logical ids: nothing but the function wiring forks on the target
+        assertThat(typesById(local)).isEqualTo(typesById(aws));
+        assertThat(local.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "provided.al2023"))))
+                .hasSameSizeAs(aws.findResources("AWS::Lambda::Function"));
+    }
+
+    @Test
+    void bucketsAndTables_shouldBeRetainedOnStackDeletion_byDefault() {
+        for (var template : List.of(aws, local)) {
+            template.allResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
+            template.allResources("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+        }
     }
 
     @Test

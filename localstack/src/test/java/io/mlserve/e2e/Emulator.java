@@ -93,6 +93,50 @@ final class Emulator {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Response post(String path, String body, String callerKey) {
+        return send(HttpRequest.newBuilder(URI.create(apiUrl + path))
+                .header("Content-Type", "application/json")
+                .header("X-Caller-Key", callerKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response put(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(apiUrl + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * Uploads a model folder's files under another name/version (rewriting the manifest to match) and
+     * registers it through the API, as a user would.
+     */
+    Response uploadAndRegister(java.nio.file.Path folder, String name, String version, byte[] onnxOverride) throws IOException {
+        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
+        manifest.put("name", name).put("version", version);
+        var onnx = onnxOverride != null ? onnxOverride : java.nio.file.Files.readAllBytes(folder.resolve("model.onnx"));
+        try (var s3 = s3()) {
+            var store = new io.mlserve.aws.S3ModelStore(s3, output("ModelsBucketName"));
+            store.putVersion(new io.mlserve.core.model.ModelRef(name, version), JSON.writeValueAsBytes(manifest), onnx);
+        }
+        return post("models/" + name + "/versions", JSON.createObjectNode()
+                .put("location", "s3://" + output("ModelsBucketName") + "/models/" + name + "/" + version + "/").toString());
+    }
+
+    /** Publishes a folder as its manifest's name and version and makes it production (idempotent). */
+    void publish(java.nio.file.Path folder) throws IOException {
+        var manifest = JSON.readTree(folder.resolve("manifest.json").toFile());
+        var name = manifest.path("name").asText();
+        var version = manifest.path("version").asText();
+        var registered = uploadAndRegister(folder, name, version, null);
+        if (registered.status() != 201 && registered.status() != 409) {
+            throw new AssertionError("registering " + name + ":" + version + " failed: " + registered.body());
+        }
+        var promoted = put("models/" + name + "/aliases/production", JSON.createObjectNode().put("version", version).toString());
+        if (promoted.status() != 200) {
+            throw new AssertionError("promoting " + name + ":" + version + " failed: " + promoted.body());
+        }
+    }
+
     private Response send(HttpRequest.Builder request) {
         if (apiKey != null) {
             request.header("x-api-key", apiKey);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mlserve.aws.S3ModelStore;
-import io.mlserve.core.model.ModelRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,13 +34,9 @@ class ExampleModelsE2ET {
     @BeforeAll
     void publishExamples() throws Exception {
         emulator = Emulator.fromOutputs();
-        var store = new S3ModelStore(emulator.s3(), emulator.output("ModelsBucketName"));
         for (var example : examples()) {
-            var dir = MODELS.resolve(example);
-            var manifest = Files.readAllBytes(dir.resolve("manifest.json"));
-            var version = Emulator.JSON.readTree(manifest).path("version").asText();
-            store.putVersion(new ModelRef(example, version), manifest, Files.readAllBytes(dir.resolve("model.onnx")));
-            store.putAlias(example, "production", version);
+            // through the registration API: validated against the ONNX graph and the manifest's samples
+            emulator.publish(MODELS.resolve(example));
         }
     }
 

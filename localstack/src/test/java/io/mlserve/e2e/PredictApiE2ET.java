@@ -34,6 +34,8 @@ class PredictApiE2ET {
     private JsonNode expectedResponse;
     private byte[] irisOnnx;
     private byte[] irisManifest;
+    private String extraFeature;
+    private String tampered;
 
     @BeforeAll
     void publishModels() throws Exception {
@@ -42,25 +44,27 @@ class PredictApiE2ET {
         expectedResponse = Emulator.JSON.readTree(IRIS.resolve("expected-response.json").toFile());
         irisOnnx = Files.readAllBytes(IRIS.resolve("model.onnx"));
         irisManifest = Files.readAllBytes(IRIS.resolve("manifest.json"));
+        emulator.publish(IRIS);
+
+        // Models whose files change after registration (a manifest edited, bytes swapped in S3):
+        // the predict function must refuse them at load. Fresh names per run: the emulator may be reused.
+        var suffix = Long.toString(System.currentTimeMillis(), 36);
+        extraFeature = "iris-extra-" + suffix;
+        tampered = "iris-tampered-" + suffix;
         var store = new S3ModelStore(emulator.s3(), emulator.output("ModelsBucketName"));
-        store.putVersion(new ModelRef("iris", "1"), irisManifest, irisOnnx);
-        store.putAlias("iris", "production", "1");
-
-        // A manifest that lists one feature too many: its ONNX input has 4 columns.
-        ObjectNode extraFeature = (ObjectNode) Emulator.JSON.readTree(irisManifest);
-        extraFeature.put("name", "iris-extra-feature");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) extraFeature.get("features"))
-                .addObject().put("name", "stem_length").put("type", "float");
-        store.putVersion(new ModelRef("iris-extra-feature", "1"), Emulator.JSON.writeValueAsBytes(extraFeature), irisOnnx);
-        store.putAlias("iris-extra-feature", "production", "1");
-
-        // Right manifest, wrong bytes: the sha256 no longer matches.
-        ObjectNode tampered = (ObjectNode) Emulator.JSON.readTree(irisManifest);
-        tampered.put("name", "iris-tampered");
+        for (var name : new String[] {extraFeature, tampered}) {
+            assertThat(emulator.uploadAndRegister(IRIS, name, "1", null).status()).isEqualTo(201);
+            assertThat(emulator.put("models/" + name + "/aliases/production", "{\"version\": \"1\"}").status()).isEqualTo(200);
+        }
+        ObjectNode withExtraFeature = (ObjectNode) Emulator.JSON.readTree(irisManifest);
+        withExtraFeature.put("name", extraFeature);
+        withExtraFeature.withArray("features").addObject().put("name", "stem_length").put("type", "float");
+        store.putVersion(new ModelRef(extraFeature, "1"), Emulator.JSON.writeValueAsBytes(withExtraFeature), irisOnnx);
+        ObjectNode sameManifest = (ObjectNode) Emulator.JSON.readTree(irisManifest);
+        sameManifest.put("name", tampered);
         var bytes = irisOnnx.clone();
         bytes[bytes.length - 1] ^= 0x1;
-        store.putVersion(new ModelRef("iris-tampered", "1"), Emulator.JSON.writeValueAsBytes(tampered), bytes);
-        store.putAlias("iris-tampered", "production", "1");
+        store.putVersion(new ModelRef(tampered, "1"), Emulator.JSON.writeValueAsBytes(sameManifest), bytes);
     }
 
     @Test
@@ -129,6 +133,7 @@ class PredictApiE2ET {
         var response = emulator.get("models/iris");
 
         assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("production").asText()).isEqualTo("1");
         assertThat(response.json().path("features")).hasSize(4);
         assertThat(response.json().path("output").path("labels")).hasSize(3);
         assertThat(response.json().path("metrics").path("accuracy").asDouble()).isGreaterThan(0.8);
@@ -178,7 +183,7 @@ class PredictApiE2ET {
 
     @Test
     void predict_shouldRefuseModel_whenManifestDoesNotMatchOnnx() {
-        var response = emulator.post("models/iris-extra-feature/predict", sampleRequest.toString());
+        var response = emulator.post("models/" + extraFeature + "/predict", sampleRequest.toString());
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.json().path("error").path("code").asText()).isEqualTo("MODEL_REJECTED");
@@ -187,7 +192,7 @@ class PredictApiE2ET {
 
     @Test
     void predict_shouldRefuseModel_whenBytesDoNotMatchSha256() {
-        var response = emulator.post("models/iris-tampered/predict", sampleRequest.toString());
+        var response = emulator.post("models/" + tampered + "/predict", sampleRequest.toString());
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.json().path("error").path("message").asText()).contains("sha256");

@@ -62,7 +62,13 @@ public final class ApiResponses {
         return json(requestId, status, Map.of("error", error));
     }
 
-    private static APIGatewayProxyResponseEvent json(String requestId, int status, Object body) {
+    /**
+     * @param requestId request id
+     * @param status HTTP status
+     * @param body any serializable value
+     * @return the value as JSON with that status
+     */
+    public static APIGatewayProxyResponseEvent json(String requestId, int status, Object body) {
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(status)
                 .withHeaders(Map.of("Content-Type", "application/json", "X-Request-Id", requestId))

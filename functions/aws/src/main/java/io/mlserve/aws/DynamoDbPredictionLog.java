@@ -140,13 +140,18 @@ public final class DynamoDbPredictionLog implements PredictionLog {
         var item = new HashMap<String, AttributeValue>();
         item.put("pk", s(partitionKey(model.name(), model.version())));
         item.put("sk", s(SORTABLE_TIME.format(r.timestamp()) + "#" + r.requestId() + "#" + String.format("%05d", r.row())));
-        item.put("model", s(model.name()));
+        item.put("model", s(model.name())); // partition key of the byModel index
         item.put("version", s(model.version()));
         item.put("requestId", s(r.requestId()));
         item.put("row", n(r.row()));
         item.put("ts", s(SORTABLE_TIME.format(r.timestamp())));
         item.put("inputs", AttributeValues.of(r.inputs()));
-        item.put("output", AttributeValues.of(r.output()));
+        if (r.output() != null) {
+            item.put("output", AttributeValues.of(r.output()));
+        }
+        if (r.error() != null) {
+            item.put("error", s(r.error()));
+        }
         item.put("latencyMs", n(r.latencyMs()));
         item.put("source", s(r.source()));
         item.put("expiresAt", n(r.timestamp().plus(ttl).getEpochSecond()));

@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param modelsBucket S3 bucket holding model packages ({@value #MODELS_BUCKET})
  * @param predictionsTable DynamoDB prediction log table ({@value #PREDICTIONS_TABLE})
+ * @param registryTable DynamoDB model registry table ({@value #REGISTRY_TABLE})
  * @param predictionLogTtl how long logged predictions are kept ({@value #PREDICTION_LOG_TTL_DAYS})
  * @param maxInstancesPerRequest largest {@code instances} array accepted ({@value #MAX_INSTANCES_PER_REQUEST})
  * @param aliasTtl how long a container trusts an alias lookup ({@value #MODEL_ALIAS_TTL_SECONDS})
@@ -18,6 +19,7 @@ import java.util.Map;
 public record FunctionConfig(
         String modelsBucket,
         String predictionsTable,
+        String registryTable,
         Duration predictionLogTtl,
         int maxInstancesPerRequest,
         Duration aliasTtl,
@@ -26,6 +28,7 @@ public record FunctionConfig(
 
     public static final String MODELS_BUCKET = "MODELS_BUCKET";
     public static final String PREDICTIONS_TABLE = "PREDICTIONS_TABLE";
+    public static final String REGISTRY_TABLE = "REGISTRY_TABLE";
     public static final String PREDICTION_LOG_TTL_DAYS = "PREDICTION_LOG_TTL_DAYS";
     public static final String MAX_INSTANCES_PER_REQUEST = "MAX_INSTANCES_PER_REQUEST";
     public static final String MODEL_ALIAS_TTL_SECONDS = "MODEL_ALIAS_TTL_SECONDS";
@@ -41,9 +44,10 @@ public record FunctionConfig(
         return new FunctionConfig(
                 required(env, MODELS_BUCKET),
                 required(env, PREDICTIONS_TABLE),
+                required(env, REGISTRY_TABLE),
                 Duration.ofDays(number(env, PREDICTION_LOG_TTL_DAYS, 30)),
                 number(env, MAX_INSTANCES_PER_REQUEST, 1000),
-                Duration.ofSeconds(number(env, MODEL_ALIAS_TTL_SECONDS, 30)),
+                Duration.ofSeconds(number(env, MODEL_ALIAS_TTL_SECONDS, 5)),
                 number(env, MAX_REQUEST_BYTES, 1_048_576),
                 number(env, ONNX_INTRA_OP_THREADS, 1));
     }

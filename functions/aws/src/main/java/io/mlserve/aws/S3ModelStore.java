@@ -1,19 +1,13 @@
 package io.mlserve.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.ModelStore;
-import java.io.IOException;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/**
- * Model packages in S3: {@code models/<name>/<version>/model.onnx|manifest.json} and aliases at
- * {@code models/<name>/aliases/<alias>.json} holding {@code {"version": "…"}}.
- */
+/** Model packages in S3: {@code models/<name>/<version>/model.onnx} and {@code manifest.json}. */
 public final class S3ModelStore implements ModelStore {
     private final S3Client s3;
     private final String bucket;
@@ -33,31 +27,6 @@ public final class S3ModelStore implements ModelStore {
      */
     public static String versionPrefix(ModelRef ref) {
         return "models/" + ref.name() + "/" + ref.version() + "/";
-    }
-
-    /**
-     * @param name model name
-     * @param alias alias name
-     * @return key of the alias object
-     */
-    public static String aliasKey(String name, String alias) {
-        return "models/" + name + "/aliases/" + alias + ".json";
-    }
-
-    @Override
-    public Optional<String> aliasVersion(String name, String alias) {
-        return get(aliasKey(name, alias)).map(bytes -> {
-            try {
-                JsonNode node = Json.MAPPER.readTree(bytes);
-                var version = node.path("version").asText(null);
-                if (version == null) {
-                    throw new IllegalStateException("alias " + aliasKey(name, alias) + " has no 'version'");
-                }
-                return version;
-            } catch (IOException e) {
-                throw new IllegalStateException("alias " + aliasKey(name, alias) + " is not JSON", e);
-            }
-        });
     }
 
     @Override
@@ -84,18 +53,6 @@ public final class S3ModelStore implements ModelStore {
         // the manifest goes last: a reader that sees it finds the model next to it
         s3.putObject(b -> b.bucket(bucket).key(prefix + "manifest.json").contentType("application/json"),
                 RequestBody.fromBytes(manifestJson));
-    }
-
-    /**
-     * Points an alias at a version.
-     *
-     * @param name model name
-     * @param alias alias name
-     * @param version target version
-     */
-    public void putAlias(String name, String alias, String version) {
-        s3.putObject(b -> b.bucket(bucket).key(aliasKey(name, alias)).contentType("application/json"),
-                RequestBody.fromString(Json.write(java.util.Map.of("version", version))));
     }
 
     private Optional<byte[]> get(String key) {

@@ -7,6 +7,8 @@ import io.mlserve.core.inference.ModelLoader;
 import io.mlserve.core.model.ManifestChecks;
 import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.registry.Aliases;
+import io.mlserve.core.registry.ModelRegistry;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -16,10 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Loads each model version once per container and keeps it; re-reads aliases at most every
- * {@code aliasTtl}. Failures that are the model's fault (missing, rejected) are remembered for the
+ * Loads each model version once per container and keeps it; re-reads a model's aliases (production,
+ * canary and its weight) at most every {@code aliasTtl}, so warm containers follow a promotion or
+ * rollback within that time without a restart. Failures that are the model's fault (missing, rejected) are remembered for the
  * same time so a broken model does not cost an S3 download per request; transient store errors
  * are not remembered.
  *
@@ -27,10 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * closing a session another thread may be using needs reference counting that is not worth it yet.
  */
 public final class ModelCache implements AutoCloseable {
-    /** The alias a request without {@code ?version=} is served by. */
-    public static final String DEFAULT_ALIAS = "production";
-
     private final ModelStore store;
+    private final ModelRegistry registry;
     private final ModelLoader loader;
     private final ServingEvents events;
     private final Clock clock;
@@ -38,19 +40,22 @@ public final class ModelCache implements AutoCloseable {
     private final ConcurrentHashMap<String, AliasEntry> aliases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ModelRef, Slot> models = new ConcurrentHashMap<>();
 
-    private record AliasEntry(String version, Instant readAt) {}
+    private record AliasEntry(Aliases aliases, Instant readAt) {}
 
     private record Slot(CompletableFuture<LoadedModel> future, Instant createdAt) {}
 
     /**
      * @param store where packages live
+     * @param registry where aliases live
      * @param loader turns bytes into predictors
      * @param events metrics sink
      * @param clock time source
      * @param aliasTtl how long an alias lookup (or a model's failure) is trusted
      */
-    public ModelCache(ModelStore store, ModelLoader loader, ServingEvents events, Clock clock, Duration aliasTtl) {
+    public ModelCache(
+            ModelStore store, ModelRegistry registry, ModelLoader loader, ServingEvents events, Clock clock, Duration aliasTtl) {
         this.store = store;
+        this.registry = registry;
         this.loader = loader;
         this.events = events;
         this.clock = clock;
@@ -59,13 +64,15 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * @param name model name (already validated)
-     * @param version a pinned version, or null for the default alias
+     * @param version a pinned version, or null to follow the aliases (production, or the canary
+     *     for its share of traffic)
+     * @param callerKey keeps one caller on one side of a canary split, or null for a random side
      * @return the loaded model
      * @throws NotFoundException when the model or version does not exist
      * @throws ModelRejectedException when the version exists but cannot be served
      */
-    public LoadedModel get(String name, String version) {
-        var ref = new ModelRef(name, version != null ? version : resolveAlias(name));
+    public LoadedModel get(String name, String version, String callerKey) {
+        var ref = new ModelRef(name, version != null ? version : resolveAlias(name, callerKey));
         var now = clock.instant();
         var created = new Slot[1];
         var slot = models.compute(ref, (r, existing) -> {
@@ -126,17 +133,14 @@ public final class ModelCache implements AutoCloseable {
         return slot.future().isCompletedExceptionally() && slot.createdAt().plus(aliasTtl).isBefore(now);
     }
 
-    private String resolveAlias(String name) {
+    private String resolveAlias(String name, String callerKey) {
         var now = clock.instant();
         var cached = aliases.get(name);
-        if (cached != null && cached.readAt().plus(aliasTtl).isAfter(now)) {
-            if (cached.version() == null) {
-                throw NotFoundException.model(name);
-            }
-            return cached.version();
+        if (cached == null || !cached.readAt().plus(aliasTtl).isAfter(now)) {
+            cached = new AliasEntry(registry.aliases(name), now);
+            aliases.put(name, cached);
         }
-        var version = store.aliasVersion(name, DEFAULT_ALIAS).orElse(null);
-        aliases.put(name, new AliasEntry(version, now));
+        var version = cached.aliases().choose(callerKey, ThreadLocalRandom.current().nextInt(100));
         if (version == null) {
             throw NotFoundException.model(name);
         }

@@ -3,13 +3,13 @@ package io.mlserve.core.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.inference.Prediction;
-import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Online predictions: resolve the model, validate instances, predict, log every row, answer. */
 public final class PredictionService {
@@ -47,39 +47,44 @@ public final class PredictionService {
 
     /**
      * @param name model name from the path
-     * @param version pinned version, or null for the production alias
+     * @param version pinned version, or null for the aliases (production, canary share)
+     * @param callerKey keeps one caller on one side of a canary split, or null
      * @param body parsed request body
      * @param requestId id of this request, written to the log
      * @param source who asked, e.g. {@code api}
      * @return the predictions; every row has been written to the log (or the loss reported)
      */
-    public PredictResponse predict(String name, String version, JsonNode body, String requestId, String source) {
-        var model = models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version));
+    public PredictResponse predict(
+            String name, String version, String callerKey, JsonNode body, String requestId, String source) {
+        var model = models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version), callerKey);
         var parsed = parser.parse(body, model.manifest());
         long started = System.nanoTime();
-        var predictions = model.predictor().predict(parsed.batch());
+        List<Prediction> predictions;
+        try {
+            predictions = model.predictor().predict(parsed.batch());
+        } catch (RuntimeException e) {
+            // The model failed, not the caller: record it so the version's error rate (canary guard, stats) sees it.
+            write(model.ref(), requestId, List.of(new PredictionRecord(model.ref(), requestId, 0, clock.instant(), Map.of(), null,
+                    (System.nanoTime() - started) / 1e6, source, "INFERENCE_FAILED")));
+            throw e;
+        }
         double inferenceMs = (System.nanoTime() - started) / 1e6;
         var at = clock.instant();
         var records = new ArrayList<PredictionRecord>(predictions.size());
         for (int i = 0; i < predictions.size(); i++) {
             records.add(new PredictionRecord(
-                    model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source));
+                    model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source, null));
         }
-        var written = log.write(records);
-        if (!written.complete()) {
-            events.predictionLogIncomplete(model.ref(), requestId, written.failed(), written.lastError());
-        }
+        write(model.ref(), requestId, records);
         events.predicted(model.ref(), predictions.size(), inferenceMs);
         return new PredictResponse(model.ref().name(), model.ref().version(), requestId, predictions);
     }
 
-    /**
-     * @param name model name
-     * @param version pinned version, or null for the production alias
-     * @return the manifest of the version that would answer
-     */
-    public ModelManifest describe(String name, String version) {
-        return models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version)).manifest();
+    private void write(ModelRef model, String requestId, List<PredictionRecord> records) {
+        var written = log.write(records);
+        if (!written.complete()) {
+            events.predictionLogIncomplete(model, requestId, written.failed(), written.lastError());
+        }
     }
 
     /** @return versions loaded in this container */

@@ -15,13 +15,6 @@ public interface ModelStore {
     record StoredModel(byte[] manifestJson, byte[] onnx) {}
 
     /**
-     * @param name model name
-     * @param alias alias name, e.g. {@code production}
-     * @return the version the alias points at, empty when the model or alias does not exist
-     */
-    Optional<String> aliasVersion(String name, String alias);
-
-    /**
      * @param ref model name and version
      * @return the package, empty when that version does not exist
      */

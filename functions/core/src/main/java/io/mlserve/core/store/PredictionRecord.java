@@ -12,9 +12,10 @@ import java.util.Map;
  * @param row the row's index within the request
  * @param timestamp when the prediction was made
  * @param inputs feature name to value, as validated
- * @param output the prediction in response shape
+ * @param output the prediction in response shape, or null when the request failed
  * @param latencyMs inference time of the whole request, in milliseconds
  * @param source who asked: {@code api}, {@code batch}, …
+ * @param error error code when the model failed to answer (one record per failed request), else null
  */
 public record PredictionRecord(
         ModelRef model,
@@ -24,4 +25,5 @@ public record PredictionRecord(
         Map<String, Object> inputs,
         Map<String, Object> output,
         double latencyMs,
-        String source) {}
+        String source,
+        String error) {}

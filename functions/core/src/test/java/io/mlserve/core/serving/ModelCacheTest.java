@@ -12,6 +12,7 @@ import io.mlserve.core.inference.Predictor;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ManifestChecks;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.testing.InMemoryModelRegistry;
 import io.mlserve.core.testing.InMemoryModelStore;
 import io.mlserve.core.testing.Manifests;
 import io.mlserve.core.testing.MutableClock;
@@ -51,14 +52,15 @@ class ModelCacheTest {
     @Test
     void get_shouldFetchOnce_whenCalledRepeatedlyAndConcurrently() throws Exception {
         // GIVEN a published model
-        var store = storeWith("1").alias("mixed", "1");
-        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        var store = storeWith("1");
+        var cache = new ModelCache(store, new InMemoryModelRegistry().serving("mixed", "1"), loader, ServingEvents.NONE, clock,
+                Duration.ofSeconds(30));
 
         // WHEN 8 threads ask for it at once, twice each
         try (var pool = Executors.newFixedThreadPool(8)) {
             var futures = new java.util.ArrayList<Future<LoadedModel>>();
             for (int i = 0; i < 16; i++) {
-                futures.add(pool.submit(() -> cache.get("mixed", null)));
+                futures.add(pool.submit(() -> cache.get("mixed", null, null)));
             }
             for (var f : futures) {
                 assertThat(f.get().ref()).isEqualTo(new ModelRef("mixed", "1"));
@@ -73,48 +75,52 @@ class ModelCacheTest {
 
     @Test
     void get_shouldFollowAliasChange_onlyAfterTtl() {
-        var store = storeWith("1").alias("mixed", "1");
+        var store = storeWith("1");
         var two = storeWith("2");
         store.put(new ModelRef("mixed", "2"), two.fetch(new ModelRef("mixed", "2")).orElseThrow().manifestJson(), onnx);
-        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
-        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("1");
+        var registry = new InMemoryModelRegistry().serving("mixed", "1");
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        assertThat(cache.get("mixed", null, null).ref().version()).isEqualTo("1");
 
-        store.alias("mixed", "2");
+        registry.serving("mixed", "2");
         clock.advance(Duration.ofSeconds(10));
-        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("1");
+        assertThat(cache.get("mixed", null, null).ref().version()).isEqualTo("1");
+        assertThat(registry.aliasReads.get()).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(21));
-        assertThat(cache.get("mixed", null).ref().version()).isEqualTo("2");
-        assertThat(cache.get("mixed", "1").ref().version()).isEqualTo("1");
+        assertThat(cache.get("mixed", null, null).ref().version()).isEqualTo("2");
+        assertThat(cache.get("mixed", "1", null).ref().version()).isEqualTo("1");
     }
 
     @Test
     void get_shouldThrowNotFound_whenModelOrVersionUnknown() {
-        var cache = new ModelCache(storeWith("1"), loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        var cache = new ModelCache(storeWith("1"), new InMemoryModelRegistry(), loader, ServingEvents.NONE, clock,
+                Duration.ofSeconds(30));
 
-        assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOfSatisfying(NotFoundException.class,
+        assertThatThrownBy(() -> cache.get("mixed", null, null)).isInstanceOfSatisfying(NotFoundException.class,
                 e -> assertThat(e.code()).isEqualTo("MODEL_NOT_FOUND"));
-        assertThatThrownBy(() -> cache.get("mixed", "7")).isInstanceOfSatisfying(NotFoundException.class,
+        assertThatThrownBy(() -> cache.get("mixed", "7", null)).isInstanceOfSatisfying(NotFoundException.class,
                 e -> assertThat(e.code()).isEqualTo("VERSION_NOT_FOUND"));
     }
 
     @Test
     void get_shouldRejectAndRememberForTtl_whenBytesDoNotMatchSha() {
-        var store = storeWith("1").alias("mixed", "1");
+        var store = storeWith("1");
         var manifest = store.fetch(new ModelRef("mixed", "1")).orElseThrow().manifestJson();
         store.put(new ModelRef("mixed", "1"), manifest, "tampered".getBytes(StandardCharsets.UTF_8));
         store.fetches.set(0);
-        var cache = new ModelCache(store, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        var cache = new ModelCache(store, new InMemoryModelRegistry().serving("mixed", "1"), loader, ServingEvents.NONE, clock,
+                Duration.ofSeconds(30));
 
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOf(ModelRejectedException.class)
+            assertThatThrownBy(() -> cache.get("mixed", null, null)).isInstanceOf(ModelRejectedException.class)
                     .hasMessageContaining("sha256");
         }
         assertThat(store.fetches.get()).isEqualTo(1);
         assertThat(loads.get()).isZero();
 
         clock.advance(Duration.ofSeconds(31));
-        assertThatThrownBy(() -> cache.get("mixed", null)).isInstanceOf(ModelRejectedException.class);
+        assertThatThrownBy(() -> cache.get("mixed", null, null)).isInstanceOf(ModelRejectedException.class);
         assertThat(store.fetches.get()).isEqualTo(2);
     }
 }

@@ -9,25 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A model store in memory, counting fetches so tests can see caching. */
 public final class InMemoryModelStore implements ModelStore {
-    private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private final Map<ModelRef, StoredModel> models = new ConcurrentHashMap<>();
     public final AtomicInteger fetches = new AtomicInteger();
-    public final AtomicInteger aliasReads = new AtomicInteger();
 
     public InMemoryModelStore put(ModelRef ref, byte[] manifest, byte[] onnx) {
         models.put(ref, new StoredModel(manifest, onnx));
         return this;
-    }
-
-    public InMemoryModelStore alias(String name, String version) {
-        aliases.put(name, version);
-        return this;
-    }
-
-    @Override
-    public Optional<String> aliasVersion(String name, String alias) {
-        aliasReads.incrementAndGet();
-        return Optional.ofNullable(aliases.get(name));
     }
 
     @Override

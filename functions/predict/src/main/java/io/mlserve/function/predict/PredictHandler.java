@@ -22,12 +22,17 @@ import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * REST API (Lambda proxy): {@code GET /health}, {@code GET /models/{name}},
- * {@code POST /models/{name}/predict[?version=]}. Env vars: see {@link FunctionConfig}.
+ * REST API (Lambda proxy): {@code GET /health} and {@code POST /models/{name}/predict[?version=]}.
+ * Without {@code ?version=} the model's aliases decide (production, or the canary for its share);
+ * header {@value #CALLER_KEY_HEADER} keeps a caller on one side of a canary split. Env vars: see
+ * {@link FunctionConfig}.
  */
 public final class PredictHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(PredictHandler.class);
-    private static final Pattern MODEL_PATH = Pattern.compile("^/models/([^/]+)(/predict)?/?$");
+    /** Optional request header: a stable caller identity for sticky canary routing. */
+    public static final String CALLER_KEY_HEADER = "X-Caller-Key";
+
+    private static final Pattern PREDICT_PATH = Pattern.compile("^/models/([^/]+)/predict/?$");
 
     private final PredictionService predictions;
     private final Health health;
@@ -77,19 +82,14 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
             requireMethod(method, "GET", path);
             return ApiResponses.ok(requestId, health.report());
         }
-        var match = MODEL_PATH.matcher(path);
+        var match = PREDICT_PATH.matcher(path);
         if (!match.matches()) {
             throw NotFoundException.route(method, path);
         }
-        var name = match.group(1);
-        var version = query(event, "version");
-        if (match.group(2) == null) {
-            requireMethod(method, "GET", path);
-            return ApiResponses.ok(requestId, ModelView.of(predictions.describe(name, version)));
-        }
         requireMethod(method, "POST", path);
         var body = Json.parseRequest(body(event));
-        return ApiResponses.ok(requestId, predictions.predict(name, version, body, requestId, "api"));
+        return ApiResponses.ok(requestId,
+                predictions.predict(match.group(1), query(event, "version"), header(event, CALLER_KEY_HEADER), body, requestId, "api"));
     }
 
     private String body(APIGatewayProxyRequestEvent event) {
@@ -110,6 +110,17 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
     private static String query(APIGatewayProxyRequestEvent event, String name) {
         Map<String, String> params = event.getQueryStringParameters();
         return params == null ? null : params.get(name);
+    }
+
+    private static String header(APIGatewayProxyRequestEvent event, String name) {
+        if (event.getHeaders() == null) {
+            return null;
+        }
+        return event.getHeaders().entrySet().stream() // HTTP header names are case-insensitive
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private static void requireMethod(String method, String allowed, String path) {

@@ -1,6 +1,7 @@
 package io.mlserve.function.predict;
 
 import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.PowertoolsServingEvents;
@@ -32,8 +33,10 @@ record Wiring(FunctionConfig config, PredictionService predictions, Metrics metr
         metrics.setNamespace(namespace);
         var events = new PowertoolsServingEvents(metrics, namespace);
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
-        var cache = new ModelCache(store, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl());
-        var log = new DynamoDbPredictionLog(AwsClients.dynamoDb(), config.predictionsTable(), config.predictionLogTtl());
+        var dynamoDb = AwsClients.dynamoDb();
+        var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
+        var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl());
+        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl());
         var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
         return new Wiring(config, service, metrics, clock);
     }

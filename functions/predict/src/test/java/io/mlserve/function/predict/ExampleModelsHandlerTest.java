@@ -12,6 +12,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.serving.PredictionService;
 import io.mlserve.core.serving.ServingEvents;
+import io.mlserve.core.testing.InMemoryModelRegistry;
 import io.mlserve.core.testing.InMemoryModelStore;
 import io.mlserve.core.testing.InMemoryPredictionLog;
 import io.mlserve.onnx.OnnxModelLoader;
@@ -45,12 +46,12 @@ class ExampleModelsHandlerTest {
         var manifest = Files.readAllBytes(dir.resolve("manifest.json"));
         var version = Json.MAPPER.readTree(manifest).path("version").asText();
         var store = new InMemoryModelStore()
-                .put(new ModelRef(example, version), manifest, Files.readAllBytes(dir.resolve("model.onnx")))
-                .alias(example, version);
+                .put(new ModelRef(example, version), manifest, Files.readAllBytes(dir.resolve("model.onnx")));
+        var registry = new InMemoryModelRegistry().serving(example, version);
         var log = new InMemoryPredictionLog();
-        var config = FunctionConfig.fromEnv(Map.of("MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t"));
+        var config = FunctionConfig.fromEnv(Map.of("MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t", "REGISTRY_TABLE", "r"));
         var clock = Clock.systemUTC();
-        var cache = new ModelCache(store, new OnnxModelLoader(1), ServingEvents.NONE, clock, Duration.ofSeconds(30));
+        var cache = new ModelCache(store, registry, new OnnxModelLoader(1), ServingEvents.NONE, clock, Duration.ofSeconds(30));
         var service = new PredictionService(cache, new InstanceParser(1000), log, ServingEvents.NONE, clock);
         var metrics = MetricsFactory.getMetricsInstance();
         metrics.setNamespace("mlserve-test");

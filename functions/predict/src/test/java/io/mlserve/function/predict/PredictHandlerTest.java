@@ -18,6 +18,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.serving.PredictionService;
 import io.mlserve.core.serving.ServingEvents;
+import io.mlserve.core.testing.InMemoryModelRegistry;
 import io.mlserve.core.testing.InMemoryModelStore;
 import io.mlserve.core.testing.InMemoryPredictionLog;
 import io.mlserve.core.testing.Manifests;
@@ -40,6 +41,7 @@ class PredictHandlerTest {
     private final byte[] onnx = "graph".getBytes(StandardCharsets.UTF_8);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     private final InMemoryPredictionLog log = new InMemoryPredictionLog();
+    private final InMemoryModelRegistry registry = new InMemoryModelRegistry().serving("mixed", "1");
     private volatile boolean predictorExplodes;
     private final List<String> lostLogs = new ArrayList<>();
 
@@ -66,8 +68,7 @@ class PredictHandlerTest {
     private PredictHandler handler() {
         var manifest = Manifests.mixed(ManifestChecks.sha256Hex(onnx));
         var store = new InMemoryModelStore()
-                .put(new ModelRef("mixed", "1"), Json.write(manifest).getBytes(StandardCharsets.UTF_8), onnx)
-                .alias("mixed", "1");
+                .put(new ModelRef("mixed", "1"), Json.write(manifest).getBytes(StandardCharsets.UTF_8), onnx);
         var events = new ServingEvents() {
             @Override
             public void predictionLogIncomplete(ModelRef model, String requestId, int failedRows, String reason) {
@@ -81,8 +82,9 @@ class PredictHandlerTest {
             public void modelLoaded(ModelRef model, double loadMs) {}
         };
         var config = FunctionConfig.fromEnv(Map.of(
-                "MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t", "MAX_INSTANCES_PER_REQUEST", "5", "MAX_REQUEST_BYTES", "2000"));
-        var cache = new ModelCache(store, loader, events, clock, Duration.ofSeconds(30));
+                "MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t", "REGISTRY_TABLE", "r", "MAX_INSTANCES_PER_REQUEST", "5",
+                "MAX_REQUEST_BYTES", "2000"));
+        var cache = new ModelCache(store, registry, loader, events, clock, Duration.ofSeconds(30));
         var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
         var metrics = MetricsFactory.getMetricsInstance();
         metrics.setNamespace("mlserve-test");
@@ -140,6 +142,7 @@ class PredictHandlerTest {
         "invalid name      | POST | /models/NOPE!/predict | {\"instances\": [{}]}     | 400 | INVALID_MODEL_NAME",
         "unknown route     | GET  | /nothing              |                           | 404 | ROUTE_NOT_FOUND",
         "wrong method      | GET  | /models/mixed/predict |                           | 405 | METHOD_NOT_ALLOWED",
+        "registry route    | GET  | /models/mixed         |                           | 404 | ROUTE_NOT_FOUND",
     })
     void handle_shouldAnswerJsonError_whenRequestBad(String caseName, String method, String path, String body, int status, String code) {
         var response = call(method, path, body);
@@ -183,15 +186,16 @@ class PredictHandlerTest {
     }
 
     @Test
-    void describe_shouldShowFeaturesAndOutputs_butNotInternalWiring() {
-        var body = json(call("GET", "/models/mixed", null));
+    void predict_shouldLogTheFailure_whenTheModelFails() {
+        predictorExplodes = true;
 
-        assertThat(body.get("name").asText()).isEqualTo("mixed");
-        assertThat(body.get("features")).hasSize(4);
-        assertThat(body.at("/features/3/values/1").asText()).isEqualTo("pro");
-        assertThat(body.at("/output/labels/1").asText()).isEqualTo("yes");
-        assertThat(body.at("/metrics/accuracy").asDouble()).isEqualTo(0.9);
-        assertThat(body.has("input")).isFalse();
+        call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
+
+        assertThat(log.records).singleElement().satisfies(r -> {
+            assertThat(r.error()).isEqualTo("INFERENCE_FAILED");
+            assertThat(r.output()).isNull();
+            assertThat(r.model().version()).isEqualTo("1");
+        });
     }
 
     @Test

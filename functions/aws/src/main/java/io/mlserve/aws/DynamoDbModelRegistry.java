@@ -1,0 +1,235 @@
+package io.mlserve.aws;
+
+import io.mlserve.core.registry.Aliases;
+import io.mlserve.core.registry.AuditEntry;
+import io.mlserve.core.registry.CanaryGuard;
+import io.mlserve.core.registry.ModelRegistry;
+import io.mlserve.core.registry.RegisteredVersion;
+import io.mlserve.core.registry.RegistryConflictException;
+import io.mlserve.core.registry.VersionStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The registry in one DynamoDB table, one partition per model ({@code pk = MODEL#<name>}):
+ * {@code sk = VERSION#<v>} per version, {@code ALIASES} (production, canary, weight, guard,
+ * revision), {@code AUDIT#<time>#<id>} per change, and a {@code MODEL} marker for listing. Alias
+ * changes are one transaction conditional on the revision read before: two concurrent changes
+ * cannot both apply, and none applies halfway.
+ */
+public final class DynamoDbModelRegistry implements ModelRegistry {
+    private static final String ALIASES = "ALIASES";
+    private static final String MARKER = "MODEL";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    /**
+     * @param dynamoDb client
+     * @param table registry table name
+     */
+    public DynamoDbModelRegistry(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    @Override
+    public Aliases aliases(String name) {
+        var item = dynamoDb.getItem(b -> b.tableName(table).key(key(name, ALIASES)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Aliases.NONE;
+        }
+        return new Aliases(s(item, "production"), s(item, "canary"), (int) n(item, "canaryWeight"), guard(item.get("guard")),
+                n(item, "revision"), s(item, "updatedAt"));
+    }
+
+    @Override
+    public Optional<RegisteredVersion> version(String name, String version) {
+        var item = dynamoDb.getItem(b -> b.tableName(table).key(key(name, "VERSION#" + version)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toVersion(item));
+    }
+
+    @Override
+    public List<RegisteredVersion> versions(String name) {
+        return queryPrefix(name, "VERSION#").stream().map(DynamoDbModelRegistry::toVersion)
+                .sorted(Comparator.comparing(RegisteredVersion::createdAt).thenComparing(RegisteredVersion::version))
+                .toList();
+    }
+
+    @Override
+    public List<String> modelNames() {
+        var names = new ArrayList<String>();
+        // The registry holds a handful of items per model: a filtered scan is cheaper than an index.
+        dynamoDb.scanPaginator(b -> b.tableName(table).filterExpression("sk = :marker")
+                        .expressionAttributeValues(Map.of(":marker", AttributeValue.fromS(MARKER))))
+                .items().forEach(item -> names.add(item.get("name").s()));
+        return names;
+    }
+
+    @Override
+    public void register(RegisteredVersion version, AuditEntry audit) {
+        var marker = new HashMap<>(key(version.name(), MARKER));
+        marker.put("name", AttributeValue.fromS(version.name()));
+        transact(version.name(), "version '" + version.version() + "' is already registered", List.of(
+                put(toItem(version), "attribute_not_exists(pk)", Map.of()),
+                put(marker, null, Map.of()),
+                put(toItem(audit), null, Map.of())));
+    }
+
+    @Override
+    public void updateAliases(
+            String name, Aliases expected, Aliases updated, List<RegisteredVersion> statusChanges, AuditEntry audit) {
+        var item = new HashMap<>(key(name, ALIASES));
+        putIfPresent(item, "production", updated.production());
+        putIfPresent(item, "canary", updated.canary());
+        item.put("canaryWeight", AttributeValue.fromN(Integer.toString(updated.canaryWeight())));
+        if (updated.guard() != null) {
+            item.put("guard", AttributeValues.of(guardMap(updated.guard())));
+        }
+        item.put("revision", AttributeValue.fromN(Long.toString(updated.revision())));
+        putIfPresent(item, "updatedAt", updated.updatedAt());
+        var writes = new ArrayList<TransactWriteItem>();
+        writes.add(expected.revision() == 0
+                ? put(item, "attribute_not_exists(pk)", Map.of())
+                : put(item, "revision = :expected", Map.of(":expected", AttributeValue.fromN(Long.toString(expected.revision())))));
+        statusChanges.forEach(v -> writes.add(put(toItem(v), "attribute_exists(pk)", Map.of())));
+        writes.add(put(toItem(audit), null, Map.of()));
+        transact(name, "the aliases of '" + name + "' changed since they were read (revision " + expected.revision()
+                + "); read them again and retry", writes);
+    }
+
+    @Override
+    public List<AuditEntry> audit(String name) {
+        return queryPrefix(name, "AUDIT#").stream().map(item -> new AuditEntry(s(item, "model"), s(item, "at"), s(item, "action"),
+                s(item, "version"), s(item, "previous"), item.containsKey("weight") ? (int) n(item, "weight") : null,
+                s(item, "actor"), s(item, "reason"))).toList();
+    }
+
+    private List<Map<String, AttributeValue>> queryPrefix(String name, String prefix) {
+        var items = new ArrayList<Map<String, AttributeValue>>();
+        dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("MODEL#" + name), ":prefix", AttributeValue.fromS(prefix))))
+                .items().forEach(items::add);
+        return items;
+    }
+
+    private void transact(String name, String conflictMessage, List<TransactWriteItem> writes) {
+        try {
+            dynamoDb.transactWriteItems(b -> b.transactItems(writes));
+        } catch (TransactionCanceledException e) {
+            boolean conditionFailed = e.cancellationReasons() == null
+                    || e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+            if (conditionFailed) {
+                throw new RegistryConflictException(name, conflictMessage);
+            }
+            throw e;
+        }
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
+        var put = Put.builder().tableName(table).item(item);
+        if (condition != null) {
+            put.conditionExpression(condition);
+            if (!values.isEmpty()) {
+                put.expressionAttributeValues(values);
+            }
+        }
+        return TransactWriteItem.builder().put(put.build()).build();
+    }
+
+    private static Map<String, AttributeValue> key(String name, String sk) {
+        return Map.of("pk", AttributeValue.fromS("MODEL#" + name), "sk", AttributeValue.fromS(sk));
+    }
+
+    private static Map<String, AttributeValue> toItem(RegisteredVersion v) {
+        var item = new HashMap<>(key(v.name(), "VERSION#" + v.version()));
+        item.put("name", AttributeValue.fromS(v.name()));
+        item.put("version", AttributeValue.fromS(v.version()));
+        item.put("status", AttributeValue.fromS(v.status().apiName()));
+        putIfPresent(item, "location", v.location());
+        putIfPresent(item, "sha256", v.sha256());
+        putIfPresent(item, "task", v.task());
+        if (v.metrics() != null) {
+            item.put("metrics", AttributeValues.of(v.metrics()));
+        }
+        putIfPresent(item, "createdAt", v.createdAt());
+        putIfPresent(item, "createdBy", v.createdBy());
+        return item;
+    }
+
+    private static RegisteredVersion toVersion(Map<String, AttributeValue> item) {
+        Map<String, Double> metrics = null;
+        if (item.containsKey("metrics")) {
+            metrics = new LinkedHashMap<>();
+            for (var e : item.get("metrics").m().entrySet()) {
+                metrics.put(e.getKey(), Double.parseDouble(e.getValue().n()));
+            }
+        }
+        return new RegisteredVersion(s(item, "name"), s(item, "version"), VersionStatus.fromApi(s(item, "status")),
+                s(item, "location"), s(item, "sha256"), s(item, "task"), metrics, s(item, "createdAt"), s(item, "createdBy"));
+    }
+
+    private static Map<String, AttributeValue> toItem(AuditEntry a) {
+        var item = new HashMap<>(key(a.model(), "AUDIT#" + a.at() + "#" + UUID.randomUUID().toString().substring(0, 8)));
+        item.put("model", AttributeValue.fromS(a.model()));
+        item.put("at", AttributeValue.fromS(a.at()));
+        item.put("action", AttributeValue.fromS(a.action()));
+        putIfPresent(item, "version", a.version());
+        putIfPresent(item, "previous", a.previous());
+        if (a.weight() != null) {
+            item.put("weight", AttributeValue.fromN(a.weight().toString()));
+        }
+        putIfPresent(item, "actor", a.actor());
+        putIfPresent(item, "reason", a.reason());
+        return item;
+    }
+
+    private static Map<String, Object> guardMap(CanaryGuard g) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("maxErrorRate", g.maxErrorRate());
+        map.put("maxP95LatencyMs", g.maxP95LatencyMs());
+        map.put("minRequests", g.minRequests());
+        map.put("windowMinutes", g.windowMinutes());
+        return map;
+    }
+
+    private static CanaryGuard guard(AttributeValue value) {
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        var m = value.m();
+        return new CanaryGuard(
+                m.containsKey("maxErrorRate") ? Double.valueOf(m.get("maxErrorRate").n()) : null,
+                m.containsKey("maxP95LatencyMs") ? Double.valueOf(m.get("maxP95LatencyMs").n()) : null,
+                m.containsKey("minRequests") ? Integer.valueOf(m.get("minRequests").n()) : null,
+                m.containsKey("windowMinutes") ? Integer.valueOf(m.get("windowMinutes").n()) : null);
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, AttributeValue.fromS(value));
+        }
+    }
+
+    private static String s(Map<String, AttributeValue> item, String name) {
+        var v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static long n(Map<String, AttributeValue> item, String name) {
+        var v = item.get(name);
+        return v == null ? 0 : Long.parseLong(v.n());
+    }
+}

@@ -1,0 +1,255 @@
+package io.mlserve.core.registry;
+
+import io.mlserve.core.error.InvalidInputException;
+import io.mlserve.core.error.MlServeException;
+import io.mlserve.core.error.ModelRejectedException;
+import io.mlserve.core.error.NotFoundException;
+import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.model.ManifestChecks;
+import io.mlserve.core.model.ModelManifest;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.serving.SampleCheck;
+import io.mlserve.core.store.ModelStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Registration and rollout: a version is validated before it is registered, and every alias change
+ * is one conditional write with its audit entry, so concurrent calls never half-apply.
+ */
+public final class RegistryService {
+    private static final Pattern LOCATION = Pattern.compile("^s3://([^/]+)/models/([^/]+)/([^/]+)/?$");
+
+    private final ModelRegistry registry;
+    private final ModelStore store;
+    private final ModelLoader loader;
+    private final String modelsBucket;
+    private final Clock clock;
+
+    /**
+     * @param registry registry storage
+     * @param store model packages
+     * @param loader used to validate a package before registration
+     * @param modelsBucket the only bucket versions may live in
+     * @param clock time source
+     */
+    public RegistryService(ModelRegistry registry, ModelStore store, ModelLoader loader, String modelsBucket, Clock clock) {
+        this.registry = registry;
+        this.store = store;
+        this.loader = loader;
+        this.modelsBucket = modelsBucket;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates and registers an uploaded version as a candidate.
+     *
+     * @param name model name from the path
+     * @param location {@code s3://<models bucket>/models/<name>/<version>/}
+     * @param actor who asked
+     * @return the registered version
+     * @throws InvalidInputException for a malformed location
+     * @throws ValidationFailedException when the package is missing, corrupt or mismatched (422)
+     * @throws RegistryConflictException when the version is already registered
+     */
+    public RegisteredVersion register(String name, String location, String actor) {
+        ModelRef.checkName(name);
+        var ref = parseLocation(name, location);
+        if (registry.version(ref.name(), ref.version()).isPresent()) {
+            throw new RegistryConflictException(name, "version '" + ref.version() + "' of '" + name + "' is already registered");
+        }
+        var stored = store.fetch(ref).orElseThrow(() -> new ValidationFailedException(ref,
+                List.of("no model.onnx and manifest.json at " + location)));
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifest.parse(stored.manifestJson());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ValidationFailedException(ref, List.of("manifest.json is not a valid manifest: " + e.getMessage()));
+        }
+        try {
+            ManifestChecks.requireValid(ref, manifest, stored.onnx());
+            try (var predictor = loader.load(manifest, stored.onnx())) {
+                SampleCheck.requireSamplesMatch(manifest, predictor);
+            }
+        } catch (ModelRejectedException e) {
+            throw new ValidationFailedException(ref, e.problems());
+        }
+        var version = new RegisteredVersion(ref.name(), ref.version(), VersionStatus.CANDIDATE, canonical(ref),
+                manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor);
+        registry.register(version, audit(name, "REGISTERED", ref.version(), null, null, actor, "validated: signature, sha256, "
+                + (manifest.samples() == null ? 0 : manifest.samples().size()) + " sample(s)"));
+        return version;
+    }
+
+    /**
+     * Points production at a version (promotion and rollback are the same call). Promoting the
+     * canary ends the canary.
+     *
+     * @param name model name
+     * @param version target version
+     * @param actor who asked
+     * @return the new aliases
+     */
+    public Aliases setProduction(String name, String version, String actor) {
+        var target = requireVersion(name, version);
+        var current = registry.aliases(name);
+        if (version.equals(current.production())) {
+            return current;
+        }
+        boolean endsCanary = version.equals(current.canary());
+        var updated = new Aliases(version, endsCanary ? null : current.canary(), endsCanary ? 0 : current.canaryWeight(),
+                endsCanary ? null : current.guard(), current.revision() + 1, now());
+        var changes = new ArrayList<RegisteredVersion>();
+        changes.add(target.withStatus(VersionStatus.SERVING));
+        if (current.production() != null && !Objects.equals(current.production(), updated.canary())) {
+            registry.version(name, current.production()).ifPresent(v -> changes.add(v.withStatus(VersionStatus.ARCHIVED)));
+        }
+        registry.updateAliases(name, current, updated, changes,
+                audit(name, "PRODUCTION_SET", version, current.production(), null, actor, null));
+        return updated;
+    }
+
+    /**
+     * Sends a share of traffic to a version.
+     *
+     * @param name model name
+     * @param version canary version
+     * @param weight percent of traffic, 0–100
+     * @param guard automatic rollback limits, or null for the defaults
+     * @param actor who asked
+     * @return the new aliases
+     */
+    public Aliases setCanary(String name, String version, Integer weight, CanaryGuard guard, String actor) {
+        if (weight == null || weight < 0 || weight > 100) {
+            throw new InvalidInputException("INVALID_WEIGHT", "weight must be an integer from 0 to 100",
+                    Map.of("weight", String.valueOf(weight)));
+        }
+        var target = requireVersion(name, version);
+        var current = registry.aliases(name);
+        if (current.production() == null) {
+            throw new InvalidInputException("NO_PRODUCTION", "set a production version before a canary", Map.of("model", name));
+        }
+        if (version.equals(current.production())) {
+            throw new InvalidInputException("CANARY_IS_PRODUCTION", "version '" + version + "' is already production",
+                    Map.of("version", version));
+        }
+        var updated = new Aliases(current.production(), version, weight, (guard == null ? CanaryGuard.DEFAULT : guard).withDefaults(),
+                current.revision() + 1, now());
+        var changes = new ArrayList<RegisteredVersion>();
+        changes.add(target.withStatus(VersionStatus.SERVING));
+        if (current.canary() != null && !current.canary().equals(version)) {
+            registry.version(name, current.canary()).ifPresent(v -> changes.add(v.withStatus(VersionStatus.ARCHIVED)));
+        }
+        registry.updateAliases(name, current, updated, changes,
+                audit(name, "CANARY_SET", version, current.canary(), weight, actor, null));
+        return updated;
+    }
+
+    /**
+     * Takes all traffic off the canary (the guard calls this; so can a user).
+     *
+     * @param name model name
+     * @param expected the aliases the decision was based on
+     * @param actor who asked
+     * @param reason what was measured
+     * @return the new aliases
+     */
+    public Aliases rollBackCanary(String name, Aliases expected, String actor, String reason) {
+        var updated = new Aliases(expected.production(), expected.canary(), 0, expected.guard(), expected.revision() + 1, now());
+        registry.updateAliases(name, expected, updated, List.of(),
+                audit(name, "CANARY_ROLLED_BACK", expected.canary(), expected.canary(), 0, actor, reason));
+        return updated;
+    }
+
+    /**
+     * @param name model name
+     * @return its registry entry: aliases and versions
+     * @throws NotFoundException when nothing is registered under that name
+     */
+    public ModelEntry describe(String name) {
+        ModelRef.checkName(name);
+        var versions = registry.versions(name);
+        if (versions.isEmpty()) {
+            throw NotFoundException.model(name);
+        }
+        return new ModelEntry(name, registry.aliases(name), versions);
+    }
+
+    /** @return every model with its aliases */
+    public List<ModelEntry> list() {
+        return registry.modelNames().stream().sorted().map(n -> new ModelEntry(n, registry.aliases(n), null)).toList();
+    }
+
+    /**
+     * @param name model name
+     * @return its audit trail, oldest first
+     */
+    public List<AuditEntry> audit(String name) {
+        describe(name);
+        return registry.audit(name);
+    }
+
+    /**
+     * A model's registry entry.
+     *
+     * @param name model name
+     * @param aliases production / canary
+     * @param versions all versions (null in listings)
+     */
+    public record ModelEntry(String name, Aliases aliases, List<RegisteredVersion> versions) {}
+
+    private RegisteredVersion requireVersion(String name, String version) {
+        ModelRef.checkName(name);
+        if (version == null) {
+            throw new InvalidInputException("MISSING_VERSION", "the body must name a 'version'", null);
+        }
+        ModelRef.checkVersion(version);
+        return registry.version(name, version).orElseThrow(() -> NotFoundException.version(name, version));
+    }
+
+    private ModelRef parseLocation(String name, String location) {
+        var m = location == null ? null : LOCATION.matcher(location);
+        if (m == null || !m.matches()) {
+            throw new InvalidInputException("INVALID_LOCATION",
+                    "location must be s3://" + modelsBucket + "/models/" + name + "/<version>/", Map.of("location", String.valueOf(location)));
+        }
+        if (!m.group(1).equals(modelsBucket) || !m.group(2).equals(name)) {
+            throw new InvalidInputException("INVALID_LOCATION",
+                    "versions of '" + name + "' live under s3://" + modelsBucket + "/models/" + name + "/",
+                    Map.of("location", location));
+        }
+        return new ModelRef(name, ModelRef.checkVersion(m.group(3)));
+    }
+
+    private String canonical(ModelRef ref) {
+        return "s3://" + modelsBucket + "/models/" + ref.name() + "/" + ref.version() + "/";
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+
+    private AuditEntry audit(String name, String action, String version, String previous, Integer weight, String actor, String reason) {
+        return new AuditEntry(name, now(), action, version, previous, weight, actor, reason);
+    }
+
+    /** A package that cannot be registered: missing, corrupt or mismatched (HTTP 422). */
+    public static final class ValidationFailedException extends MlServeException {
+        private static final long serialVersionUID = 1L;
+
+        ValidationFailedException(ModelRef ref, List<String> problems) {
+            super("VALIDATION_FAILED", "version '" + ref.version() + "' of '" + ref.name() + "' was not registered: "
+                    + String.join("; ", problems), Map.of("model", ref.name(), "version", ref.version(), "problems", problems));
+        }
+
+        @Override
+        public int status() {
+            return 422;
+        }
+    }
+}
