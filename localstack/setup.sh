@@ -33,6 +33,16 @@ if [[ ! -x "$MLSERVE_ROOT/localstack/node_modules/.bin/cdklocal" ]]; then
 fi
 export PATH="$MLSERVE_ROOT/localstack/node_modules/.bin:$PATH"
 
+# boto3 reads stack outputs and the API key value (AWS CLI v1 here rejects newer flags).
+if ! python3 -c "import boto3" 2>/dev/null; then
+  echo "== setup: pip install boto3"
+  python3 -m pip install -q boto3
+fi
+
+# Per-emulator files; override both to run a second emulator beside the default one.
+export MLSERVE_STATE_DIR="${MLSERVE_STATE_DIR:-$MLSERVE_ROOT/localstack/.state}"
+export MLSERVE_OUTPUTS="${MLSERVE_OUTPUTS:-$MLSERVE_ROOT/localstack/outputs.json}"
+
 # Every SDK, CLI and function process talks to the emulator through these.
 export AWS_ENDPOINT_URL="${AWS_ENDPOINT_URL:-http://localhost:4566}"
 export AWS_ENDPOINT_URL_S3="${AWS_ENDPOINT_URL_S3:-$AWS_ENDPOINT_URL}"

@@ -6,18 +6,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Where the built function artifacts are, and the emulator bundles made from them.
- *
- * @param repoRoot repository root (the infra module's parent)
- * @param bundleRoot where emulator bundles are assembled, one directory per function
+ * Where the built function artifacts are, and the emulator bundles made from them. One instance
+ * per synth: a bundle is assembled once even when several functions share a module's jar.
  */
-public record Artifacts(Path repoRoot, Path bundleRoot) {
+public final class Artifacts {
+    private final Path repoRoot;
+    private final Path bundleRoot;
+    private final Map<String, Path> bundles = new HashMap<>();
+
+    /**
+     * @param repoRoot repository root (the infra module's parent)
+     * @param bundleRoot where emulator bundles are assembled, one directory per function module
+     */
+    public Artifacts(Path repoRoot, Path bundleRoot) {
+        this.repoRoot = repoRoot;
+        this.bundleRoot = bundleRoot;
+    }
 
     /** @param repoRoot repository root; bundles go to {@code infra/target/local-bundles} */
     public Artifacts(Path repoRoot) {
         this(repoRoot, repoRoot.resolve("infra/target/local-bundles"));
+    }
+
+    /** @return repository root */
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
+    /** @return where emulator bundles are assembled */
+    public Path bundleRoot() {
+        return bundleRoot;
     }
 
     /**
@@ -41,10 +63,14 @@ public record Artifacts(Path repoRoot, Path bundleRoot) {
      * @return the bundle directory (CDK zips it)
      */
     public Path localBundle(String function) {
+        return bundles.computeIfAbsent(function, this::assemble);
+    }
+
+    private Path assemble(String function) {
         var runtime = repoRoot.resolve("functions/local-runtime/target/runtime");
-        var bootstrap = repoRoot.resolve("functions/local-runtime/src/main/runtime/bootstrap");
-        if (!Files.isDirectory(runtime)) {
-            throw new IllegalStateException(runtime + " is missing: run ./mvnw package at the repository root first");
+        var bootstrap = runtime.resolve("bootstrap");
+        if (!Files.isRegularFile(bootstrap)) {
+            throw new IllegalStateException(bootstrap + " is missing: run ./mvnw package at the repository root first");
         }
         var bundle = bundleRoot.resolve(function);
         try {

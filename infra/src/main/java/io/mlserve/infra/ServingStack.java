@@ -31,6 +31,10 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -61,6 +65,7 @@ public final class ServingStack extends Stack {
     private final Table registryTable;
     private final JavaFunction predict;
     private final JavaFunction registry;
+    private final JavaFunction canaryGuard;
     private final RestApi api;
 
     /**
@@ -145,6 +150,18 @@ public final class ServingStack extends Stack {
         registryTable.grantReadWriteData(registry.function());
         predictionsTable.grant(registry.function(), "dynamodb:Query"); // the prediction log API and stats (table + byModel)
 
+        canaryGuard = new JavaFunction(this, "CanaryGuard", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "registry", "io.mlserve.function.registry.CanaryGuardHandler::handleRequest", 512, Duration.seconds(60),
+                with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "canary-guard", "EVENT_BUS_NAME", "default"))));
+        registryTable.grantReadWriteData(canaryGuard.function());
+        predictionsTable.grant(canaryGuard.function(), "dynamodb:Query");
+        EventBus.fromEventBusName(this, "DefaultBus", "default").grantPutEventsTo(canaryGuard.function());
+        Rule.Builder.create(this, "CanaryGuardSchedule")
+                .description("mlserve: roll back canaries that break their error-rate or latency limits")
+                .schedule(Schedule.rate(Duration.minutes(1)))
+                .targets(List.of(new LambdaFunction(canaryGuard.function())))
+                .build();
+
         api = restApi();
         outputs();
         suppressions(accessLogs);
@@ -217,13 +234,14 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "PredictFunctionName").value(predict.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "RegistryTableName").value(registryTable.getTableName()).build();
         CfnOutput.Builder.create(this, "RegistryFunctionName").value(registry.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "CanaryGuardFunctionName").value(canaryGuard.function().getFunctionName()).build();
     }
 
     /** Every suppression says why; anything not listed here fails cdk-nag. */
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry)) {
+        for (var fn : List.of(predict, registry, canaryGuard)) {
             suppressFunctionFindings(fn);
         }
         NagSuppressions.addResourceSuppressions(api, List.of(

@@ -38,8 +38,7 @@ class ServingStackTest {
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/local-runtime/src/main/runtime"));
-        Files.writeString(repo.resolve("functions/local-runtime/src/main/runtime/bootstrap"), "#!/bin/sh\n");
+        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/bootstrap"), "#!/bin/sh\n");
         awsStack = MlServingApp.build(app("aws"));
         localStack = MlServingApp.build(app("local"));
         aws = Template.fromStack(awsStack);
@@ -146,7 +145,7 @@ class ServingStackTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        assertThat(policies).hasSize(2);
+        assertThat(policies).hasSize(3);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -220,6 +219,18 @@ class ServingStackTest {
             template.allResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
             template.allResources("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
         }
+    }
+
+    @Test
+    void canaryGuard_shouldRunEveryMinute_andMayOnlyPublishToTheDefaultBus() {
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.registry.CanaryGuardHandler::handleRequest", "Runtime", "java21"));
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(1 minute)", "State", "ENABLED"));
+        var statements = statementsOf("CanaryGuard");
+        assertThat(all(statements, "Action")).contains("events:PutEvents", "dynamodb:Query")
+                .doesNotContain("*", "s3:*", "s3:PutObject", "s3:GetObject*");
+        assertThat(all(statements, "Resource")).doesNotContain("*");
+        assertThat(statements.toString()).contains("event-bus/default");
     }
 
     @Test

@@ -69,6 +69,16 @@ final class Emulator {
                 .region(region).credentialsProvider(credentials).forcePathStyle(true).build();
     }
 
+    software.amazon.awssdk.services.sqs.SqsClient sqs() {
+        return software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(region).credentialsProvider(credentials).build();
+    }
+
+    software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+        return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint).region(region).credentialsProvider(credentials).build();
+    }
+
     DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(endpoint)
                 .region(region).credentialsProvider(credentials).build();

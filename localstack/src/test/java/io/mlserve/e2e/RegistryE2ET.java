@@ -173,4 +173,128 @@ class RegistryE2ET {
         entries.forEach(e -> actors.add(e.path("actor").asText()));
         assertThat(actors).doesNotContain("", "null");
     }
+
+    @Test
+    @Order(8)
+    void predictionLog_shouldPageThroughEveryRowWithFilters() throws Exception {
+        // GIVEN 200 more rows for v1, sent after a known instant
+        var marker = java.time.Instant.now().minusMillis(5);
+        var rows = new java.util.StringJoiner(",", "{\"instances\": [", "]}");
+        for (int i = 0; i < 100; i++) {
+            rows.add("{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": " + (0.1 + i / 1000.0) + "}");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(emulator.post("models/" + name + "/predict?version=1", rows.toString(), "bulk").status()).isEqualTo(200);
+        }
+        long storedV1;
+        try (var dynamo = emulator.dynamoDb()) {
+            storedV1 = dynamo.queryPaginator(q -> q.tableName(emulator.output("PredictionsTableName"))
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(name + "#1"))))
+                    .stream().mapToLong(r -> r.count()).sum();
+        }
+
+        // WHEN the log API is paged 50 rows at a time for v1
+        var seen = new HashSet<String>();
+        String cursor = null;
+        java.time.Instant previous = null;
+        int pages = 0;
+        do {
+            var response = emulator.get("predictions?model=" + name + "&version=1&limit=50"
+                    + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            for (var item : response.json().path("items")) {
+                assertThat(item.path("version").asText()).isEqualTo("1");
+                assertThat(seen.add(item.path("requestId").asText() + "/" + item.path("row").asInt())).isTrue();
+                var at = java.time.Instant.parse(item.path("timestamp").asText());
+                if (previous != null) {
+                    assertThat(at).as("newest first").isBeforeOrEqualTo(previous);
+                }
+                previous = at;
+            }
+            cursor = response.json().path("nextCursor").asText(null);
+            pages++;
+        } while (cursor != null && pages < 50);
+
+        // THEN every stored v1 row came back exactly once
+        assertThat(storedV1).isGreaterThanOrEqualTo(200);
+        assertThat(seen).hasSize((int) storedV1);
+        assertThat(pages).isGreaterThanOrEqualTo(5);
+
+        // AND a time filter keeps only the rows after the marker
+        var recent = emulator.get("predictions?model=" + name + "&version=1&limit=500&from=" + marker);
+        assertThat(recent.json().path("count").asInt()).isEqualTo(200);
+
+        // AND stats agree with the log
+        var stats = emulator.get("models/" + name + "/stats?version=1").json();
+        assertThat(stats.path("count").asLong()).isEqualTo(storedV1);
+        assertThat(stats.path("errorCount").asInt()).isZero();
+        assertThat(stats.path("latencyMs").path("p95").isNumber()).isTrue();
+        long perClass = 0;
+        for (var count : stats.path("classes")) {
+            perClass += count.asLong();
+        }
+        assertThat(perClass).isEqualTo(storedV1);
+
+        // AND bad parameters are 400s
+        assertThat(emulator.get("predictions?model=" + name + "&cursor=not-a-cursor").json().path("error").path("code").asText())
+                .isEqualTo("INVALID_CURSOR");
+        assertThat(emulator.get("predictions?model=" + name + "&from=2026-11-23T10:00:00Z&to=2026-11-23T09:00:00Z").json()
+                .path("error").path("code").asText()).isEqualTo("INVALID_TIME_RANGE");
+        assertThat(emulator.get("predictions").status()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(9)
+    void canaryGuard_shouldRollBackABreachingCanary_andPublishCanaryRolledBack() throws Exception {
+        // GIVEN a queue that receives the registry's CanaryRolledBack events
+        try (var sqs = emulator.sqs(); var events = emulator.eventBridge()) {
+            var queueUrl = sqs.createQueue(b -> b.queueName("mlserve-e2e-" + name)).queueUrl();
+            var queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                    .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN);
+            events.putRule(b -> b.name("mlserve-e2e-" + name)
+                    .eventPattern("{\"source\": [\"mlserve.registry\"], \"detail-type\": [\"CanaryRolledBack\"]}"));
+            events.putTargets(b -> b.rule("mlserve-e2e-" + name)
+                    .targets(software.amazon.awssdk.services.eventbridge.model.Target.builder().id("queue").arn(queueArn).build()));
+
+            // AND a canary whose latency limit any real request breaks
+            var response = alias("canary", "{\"version\": \"2\", \"weight\": 100, "
+                    + "\"guard\": {\"maxP95LatencyMs\": 0, \"minRequests\": 1, \"windowMinutes\": 5}}");
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            waitForAliasPropagation();
+            assertThat(versionsAnswering(3).keySet()).containsExactly("2");
+
+            // WHEN the scheduled guard runs (EventBridge, every minute)
+            JsonNode model = null;
+            long deadline = System.currentTimeMillis() + 150_000;
+            while (System.currentTimeMillis() < deadline) {
+                model = emulator.get("models/" + name).json();
+                if (model.path("canaryWeight").asInt() == 0) {
+                    break;
+                }
+                Thread.sleep(5_000);
+            }
+
+            // THEN the canary takes no traffic, the audit says why, and the event went out
+            assertThat(model.path("canaryWeight").asInt()).as("canary weight after the guard ran").isZero();
+            assertThat(model.path("production").asText()).isEqualTo("1");
+            var last = emulator.get("models/" + name + "/audit").json().path("entries");
+            var rollback = last.get(last.size() - 1);
+            assertThat(rollback.path("action").asText()).isEqualTo("CANARY_ROLLED_BACK");
+            assertThat(rollback.path("actor").asText()).isEqualTo("canary-guard");
+            assertThat(rollback.path("reason").asText()).contains("p95 latency");
+            String event = null;
+            for (int i = 0; i < 10 && event == null; i++) {
+                for (var message : sqs.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(2).maxNumberOfMessages(10)).messages()) {
+                    if (message.body().contains(name)) {
+                        event = message.body();
+                    }
+                }
+            }
+            assertThat(event).as("CanaryRolledBack event on the bus").isNotNull().contains("CanaryRolledBack");
+            waitForAliasPropagation();
+            assertThat(versionsAnswering(5).keySet()).containsExactly("1");
+        }
+    }
 }

@@ -19,6 +19,12 @@ public final class AwsClients {
                 .build();
     }
 
+    /** @return an EventBridge client */
+    public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge() {
+        return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     /** @return a DynamoDB client */
     public static DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();

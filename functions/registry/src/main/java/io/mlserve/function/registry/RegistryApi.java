@@ -34,9 +34,12 @@ final class RegistryApi {
 
     private final RegistryService registry;
     private final ModelStore store;
-    RegistryApi(RegistryService registry, ModelStore store) {
+    private final PredictionLogApi log;
+
+    RegistryApi(RegistryService registry, ModelStore store, PredictionLogApi log) {
         this.registry = registry;
         this.store = store;
+        this.log = log;
     }
 
     APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, String requestId) {
@@ -75,6 +78,14 @@ final class RegistryApi {
         if ((m = AUDIT.matcher(path)).matches()) {
             allow(method, path, "GET");
             return ApiResponses.ok(requestId, Map.of("entries", registry.audit(m.group(1))));
+        }
+        if ((m = STATS.matcher(path)).matches()) {
+            allow(method, path, "GET");
+            return ApiResponses.ok(requestId, log.stats(ModelRef.checkName(m.group(1)), query));
+        }
+        if (PREDICTIONS.matcher(path).matches()) {
+            allow(method, path, "GET");
+            return ApiResponses.ok(requestId, log.predictions(query));
         }
         throw NotFoundException.route(method, path);
     }

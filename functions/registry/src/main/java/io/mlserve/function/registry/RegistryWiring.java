@@ -1,13 +1,20 @@
 package io.mlserve.function.registry;
 
 import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbCanaryHealth;
 import io.mlserve.aws.DynamoDbModelRegistry;
+import io.mlserve.aws.DynamoDbPredictionLogReader;
+import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.S3ModelStore;
+import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.registry.CanaryGuardService;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.onnx.OnnxModelLoader;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The registry function's object graph, built once per container.
@@ -17,13 +24,33 @@ import java.util.Map;
  */
 record RegistryWiring(RegistryApi api, RegistryService registry) {
 
+    static CanaryGuardService canaryGuard(Map<String, String> env) {
+        var config = FunctionConfig.fromEnv(env);
+        var clock = Clock.systemUTC();
+        var dynamoDb = AwsClients.dynamoDb();
+        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
+        return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
+                registryService(config, dynamoDb, store, clock),
+                new DynamoDbCanaryHealth(dynamoDb, config.predictionsTable()),
+                new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
+    }
+
+    private static RegistryService registryService(FunctionConfig config, DynamoDbClient dynamoDb, S3ModelStore store, Clock clock) {
+        // ONNX Runtime loads its native library on first use: the guard never validates, so never pays for it
+        var onnx = new AtomicReference<OnnxModelLoader>();
+        ModelLoader loader = (manifest, bytes) ->
+                onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
+        return new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
+                config.modelsBucket(), clock);
+    }
+
     static RegistryWiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
         var clock = Clock.systemUTC();
         var dynamoDb = AwsClients.dynamoDb();
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
-        var registry = new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store,
-                new OnnxModelLoader(config.onnxIntraOpThreads()), config.modelsBucket(), clock);
-        return new RegistryWiring(new RegistryApi(registry, store), registry);
+        var registry = registryService(config, dynamoDb, store, clock);
+        var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
+        return new RegistryWiring(new RegistryApi(registry, store, log), registry);
     }
 }

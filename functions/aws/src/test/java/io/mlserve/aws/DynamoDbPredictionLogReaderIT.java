@@ -1,0 +1,199 @@
+package io.mlserve.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlserve.core.error.InvalidInputException;
+import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.logquery.PredictionQuery;
+import io.mlserve.core.logquery.StatsCalculator;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.PredictionRecord;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The reader against the DynamoDB emulator on :4566 (skipped when it is not running), on items
+ * written by the real {@link DynamoDbPredictionLog}. Creates and deletes its own table with the
+ * {@code byModel} index the stack defines.
+ */
+class DynamoDbPredictionLogReaderIT {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final String TABLE = "tmp-logquery-" + UUID.randomUUID().toString().substring(0, 8);
+    private static DynamoDbClient dynamoDb;
+
+    @BeforeAll
+    static void createTableAndWrite() throws Exception {
+        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
+        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
+        dynamoDb = DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        dynamoDb.createTable(b -> b.tableName(TABLE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("model").attributeType(ScalarAttributeType.S).build())
+                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                        .indexName(DynamoDbPredictionLogReader.BY_MODEL_INDEX)
+                        .keySchema(key("model", KeyType.HASH), key("sk", KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                        .build()));
+        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
+        // iris v1: 7 requests of 3 rows, one a minute from T0; iris v2: 5 single-row requests at T0 + 30 s + k min;
+        // one failed v2 request; wine: one row (must never show up)
+        var records = new ArrayList<PredictionRecord>();
+        for (int r = 0; r < 7; r++) {
+            for (int row = 0; row < 3; row++) {
+                records.add(record("iris", "1", "a" + r, row, T0.plus(Duration.ofMinutes(r)), Map.of("label", "setosa"), r + 1, null));
+            }
+        }
+        for (int r = 0; r < 5; r++) {
+            records.add(record("iris", "2", "b" + r, 0, T0.plusSeconds(30).plus(Duration.ofMinutes(r)), Map.of("label", "versicolor"), 10, null));
+        }
+        records.add(record("iris", "2", "fail", 0, T0.plusSeconds(45), null, 1, "INFERENCE_FAILED"));
+        records.add(record("wine", "1", "w", 0, T0, Map.of("value", 3.0), 1, null));
+        var written = new DynamoDbPredictionLog(dynamoDb, TABLE, Duration.ofDays(30)).write(records);
+        assertThat(written.complete()).isTrue();
+    }
+
+    @AfterAll
+    static void deleteTable() {
+        if (dynamoDb != null) {
+            dynamoDb.deleteTable(b -> b.tableName(TABLE));
+            dynamoDb.close();
+        }
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static PredictionRecord record(String model, String version, String requestId, int row, Instant at,
+            Map<String, Object> output, double latencyMs, String error) {
+        return new PredictionRecord(new ModelRef(model, version), requestId, row, at, output == null ? Map.of() : Map.of("x", row),
+                output, latencyMs, "api", error);
+    }
+
+    private static boolean reachable(String endpoint) {
+        try {
+            var connection = (HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
+            connection.setConnectTimeout(500);
+            connection.setReadTimeout(2000);
+            return connection.getResponseCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static List<LoggedPrediction> readAll(DynamoDbPredictionLogReader reader, PredictionQuery first, List<Integer> pageSizes) {
+        var all = new ArrayList<LoggedPrediction>();
+        var query = first;
+        while (true) {
+            var page = reader.page(query);
+            pageSizes.add(page.items().size());
+            all.addAll(page.items());
+            if (page.nextCursor() == null) {
+                return all;
+            }
+            query = query.withCursor(page.nextCursor());
+        }
+    }
+
+    @Test
+    void page_shouldReadOneVersionNewestFirstAcrossPages_whenVersionGiven() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var sizes = new ArrayList<Integer>();
+
+        var all = readAll(reader, new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofHours(1)), 5, null, true, true), sizes);
+
+        assertThat(all).hasSize(21).allMatch(p -> p.version().equals("1"));
+        assertThat(sizes).containsExactly(5, 5, 5, 5, 1);
+        assertThat(all.get(0).requestId()).isEqualTo("a6");
+        assertThat(all.get(0).row()).isEqualTo(2);
+        assertThat(all.get(20).requestId()).isEqualTo("a0");
+        assertThat(all.get(0).inputs()).isEqualTo(Map.of("x", 2L));
+    }
+
+    @Test
+    void page_shouldReadEveryVersionThroughIndex_whenNoVersion() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var sizes = new ArrayList<Integer>();
+
+        var all = readAll(reader, new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(1)), 10, null, true, true), sizes);
+
+        assertThat(all).hasSize(27).allMatch(p -> p.model().equals("iris"));
+        assertThat(sizes).containsExactly(10, 10, 7);
+        assertThat(all).extracting(LoggedPrediction::timestamp).isSortedAccordingTo((a, b) -> b.compareTo(a));
+    }
+
+    @Test
+    void page_shouldTreatToAsExclusive_whenItemAtTo() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+
+        // [T0, T0 + 1 min): only request a0 of v1 (a1 is at exactly T0 + 1 min)
+        var page = reader.page(new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofMinutes(1)), 100, null, true, true));
+
+        assertThat(page.items()).extracting(LoggedPrediction::requestId).containsOnly("a0");
+        assertThat(page.nextCursor()).isNull();
+    }
+
+    @Test
+    void page_shouldFailInvalidCursor_whenCursorFromAnotherVersion() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var q1 = new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofHours(1)), 5, null, true, true);
+        var cursor = reader.page(q1).nextCursor();
+
+        assertThatThrownBy(() -> reader.page(new PredictionQuery("iris", "2", T0, T0.plus(Duration.ofHours(1)), 5, cursor, true, true)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("INVALID_CURSOR"));
+    }
+
+    @Test
+    void outcomes_shouldFeedStatsWithoutInputs_whenWholeModel() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var query = new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(1)), 100, null, true, true);
+
+        try (var items = reader.outcomes(query)) {
+            var stats = new StatsCalculator().compute(query, items);
+
+            assertThat(stats.count()).isEqualTo(26);
+            assertThat(stats.errorCount()).isEqualTo(1);
+            assertThat(stats.requestCount()).isEqualTo(12);
+            assertThat(stats.classes()).containsExactly(Map.entry("setosa", 21L), Map.entry("versicolor", 5L));
+            // latencies per request: 1..7 and five 10s → sorted 1,2,3,4,5,6,7,10,10,10,10,10; p50 = 6th = 6
+            assertThat(stats.latencyMs().p50()).isEqualTo(6.0);
+            assertThat(stats.latencyMs().p95()).isEqualTo(10.0);
+        }
+        try (var items = reader.outcomes(query)) {
+            assertThat(items).allMatch(p -> p.inputs().isEmpty());
+        }
+    }
+}
