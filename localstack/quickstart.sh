@@ -11,7 +11,7 @@ echo "== build (unit tests skipped; ./localstack/test.sh runs everything)"
 localstack/emulator.sh start
 localstack/deploy.sh
 
-output() { python3 -c "import json,sys;print(json.load(open('localstack/outputs.json')).get(sys.argv[1],''))" "$1"; }
+output() { python3 -c "import json,sys;print(json.load(open(sys.argv[2])).get(sys.argv[1],''))" "$1" "$MLSERVE_OUTPUTS"; }
 bucket=$(output ModelsBucketName)
 registry_table=$(output RegistryTableName)
 api_url=$(output ApiUrl); api_url=${api_url%/}

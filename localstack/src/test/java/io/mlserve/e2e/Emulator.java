@@ -97,6 +97,14 @@ final class Emulator {
         return send(HttpRequest.newBuilder(URI.create(apiUrl + path)).GET());
     }
 
+    /** A call with no API key: the status only (API Gateway's refusal is not our JSON). */
+    int statusWithoutKey(String method, String path, String body) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     Response post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(apiUrl + path))
                 .header("Content-Type", "application/json")

@@ -70,4 +70,25 @@ class ExampleModelsE2ET {
             assertThat(actual).as(path).isEqualTo(expected);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void register_shouldRefuseNamingTheInput_whenGraphIsFixedToBatchOneButTheManifestDoesNotSaySo() throws Exception {
+        // GIVEN a graph exported with a fixed batch of 1, and a manifest that leaves input.batch out
+        var fixture = Path.of("..", "functions", "onnx", "src", "test", "resources", "fixed-batch");
+        var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) Emulator.JSON.readTree(fixture.resolve("manifest.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("input")).remove("batch");
+        var folder = Files.createTempDirectory("fixed-batch");
+        Files.write(folder.resolve("manifest.json"), Emulator.JSON.writeValueAsBytes(manifest));
+        Files.copy(fixture.resolve("model.onnx"), folder.resolve("model.onnx"));
+        var name = "fixed-batch-" + Long.toString(System.currentTimeMillis(), 36);
+
+        // WHEN it is registered
+        var response = emulator.uploadAndRegister(folder, name, "1", null);
+
+        // THEN it is refused before any traffic, with the input named
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.json().path("error").path("message").asText())
+                .contains("ONNX input 'input' has a fixed batch size of 1");
+        assertThat(emulator.post("models/" + name + "/predict", "{\"instances\": [{\"a\": 1, \"b\": 2}]}").status()).isEqualTo(404);
+    }
 }

@@ -129,6 +129,14 @@ class PredictApiE2ET {
     }
 
     @Test
+    void modelRoutes_shouldRequireTheApiKey_butHealthShouldNot() throws Exception {
+        assertThat(emulator.statusWithoutKey("POST", "models/iris/predict", sampleRequest.toString())).isEqualTo(403);
+        assertThat(emulator.statusWithoutKey("GET", "models/iris", null)).isEqualTo(403);
+        assertThat(emulator.statusWithoutKey("PUT", "models/iris/aliases/production", "{\"version\": \"1\"}")).isEqualTo(403);
+        assertThat(emulator.statusWithoutKey("GET", "health", null)).isEqualTo(200);
+    }
+
+    @Test
     void describe_shouldShowFeaturesOutputsAndMetrics() {
         var response = emulator.get("models/iris");
 

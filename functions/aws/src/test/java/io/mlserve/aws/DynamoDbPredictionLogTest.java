@@ -1,0 +1,119 @@
+package io.mlserve.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.PredictionRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** Retries and loss accounting of the log writer, against a DynamoDB that throttles on cue. */
+class DynamoDbPredictionLogTest {
+    private static final Instant AT = Instant.parse("2026-11-23T10:15:30.007Z");
+
+    /** Answers BatchWriteItem with what the script says; records every item it accepted. */
+    private static final class ThrottlingDynamoDb implements DynamoDbClient {
+        final ConcurrentLinkedQueue<WriteRequest> stored = new ConcurrentLinkedQueue<>();
+        final AtomicInteger calls = new AtomicInteger();
+        final Function<List<WriteRequest>, List<WriteRequest>> unprocessed;
+
+        ThrottlingDynamoDb(Function<List<WriteRequest>, List<WriteRequest>> unprocessed) {
+            this.unprocessed = unprocessed;
+        }
+
+        @Override
+        public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
+            calls.incrementAndGet();
+            var items = request.requestItems().get("log");
+            var left = unprocessed.apply(items);
+            items.stream().filter(i -> !left.contains(i)).forEach(stored::add);
+            return BatchWriteItemResponse.builder().unprocessedItems(left.isEmpty() ? Map.of() : Map.of("log", left)).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static List<PredictionRecord> rows(int n) {
+        var rows = new ArrayList<PredictionRecord>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new PredictionRecord(new ModelRef("iris", "1"), "req-1", i, AT, Map.of("petal_length", 1.4),
+                    Map.of("label", "setosa"), 0.5, "api", null));
+        }
+        return rows;
+    }
+
+    @Test
+    void write_shouldRetryUnprocessedItemsUntilStored_whenThrottled() {
+        // GIVEN a table that leaves half of every batch unprocessed on the first two tries
+        var tries = new AtomicInteger();
+        var dynamo = new ThrottlingDynamoDb(items -> tries.incrementAndGet() <= 2 ? items.subList(0, items.size() / 2) : List.of());
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+
+        // WHEN 10 rows are written
+        var result = log.write(rows(10));
+
+        // THEN all are stored, none twice
+        assertThat(result.complete()).isTrue();
+        assertThat(result.written()).isEqualTo(10);
+        assertThat(dynamo.stored).hasSize(10);
+        assertThat(dynamo.calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void write_shouldCountEveryLostRow_whenThrottlingNeverStops() {
+        var dynamo = new ThrottlingDynamoDb(items -> items);
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+
+        var result = log.write(rows(60));
+
+        assertThat(result.written()).isZero();
+        assertThat(result.failed()).isEqualTo(60);
+        assertThat(result.lastError()).contains("unprocessed");
+        assertThat(dynamo.calls.get()).isEqualTo(3 * DynamoDbPredictionLog.MAX_ATTEMPTS); // 3 chunks of <= 25
+    }
+
+    @Test
+    void write_shouldReportTheError_whenDynamoDbRejectsTheCall() {
+        var dynamo = new ThrottlingDynamoDb(items -> {
+            throw ProvisionedThroughputExceededException.builder().message("slow down").build();
+        });
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+
+        var result = log.write(rows(3));
+
+        assertThat(result.failed()).isEqualTo(3);
+        assertThat(result.lastError()).contains("ProvisionedThroughputExceededException");
+    }
+
+    @Test
+    void write_shouldLayOutKeysForTimeRangeQueries() {
+        var dynamo = new ThrottlingDynamoDb(items -> List.of());
+        new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30)).write(rows(1));
+
+        var item = dynamo.stored.peek().putRequest().item();
+        assertThat(item.get("pk").s()).isEqualTo("iris#1");
+        assertThat(item.get("sk").s()).isEqualTo("2026-11-23T10:15:30.007Z#req-1#00000");
+        assertThat(item.get("model").s()).isEqualTo("iris");
+        assertThat(item.get("inputs").m().get("petal_length").n()).isEqualTo("1.4");
+        assertThat(item.get("output").m().get("label").s()).isEqualTo("setosa");
+        assertThat(Long.parseLong(item.get("expiresAt").n())).isEqualTo(AT.plus(Duration.ofDays(30)).getEpochSecond());
+    }
+}
