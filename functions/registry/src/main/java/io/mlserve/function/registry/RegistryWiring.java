@@ -1,7 +1,6 @@
 package io.mlserve.function.registry;
 
 import io.mlserve.aws.AwsClients;
-import io.mlserve.aws.DynamoDbCanaryHealth;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLogReader;
 import io.mlserve.aws.EventBridgePublisher;
@@ -9,6 +8,7 @@ import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.inference.ModelLoader;
 import io.mlserve.core.registry.CanaryGuardService;
+import io.mlserve.core.registry.LoggedCanaryHealth;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.onnx.OnnxModelLoader;
 import java.time.Clock;
@@ -31,7 +31,7 @@ record RegistryWiring(RegistryApi api, RegistryService registry) {
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 registryService(config, dynamoDb, store, clock),
-                new DynamoDbCanaryHealth(dynamoDb, config.predictionsTable()),
+                new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
     }
 
