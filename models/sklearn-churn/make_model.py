@@ -5,14 +5,10 @@ script. The ONNX graph has one input per feature ([N, 1], float / int64 / string
 skl2onnx default outputs: output_label (string [N]) and output_probability (ZipMap,
 seq(map(string -> float))). Fails (exit 1) if onnxruntime disagrees with scikit-learn.
 """
-import hashlib
-import json
 import os
 import sys
-from datetime import datetime, timezone
 
 import numpy as np
-import onnx
 import onnxruntime as ort
 import pandas as pd
 import sklearn
@@ -27,10 +23,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))  # models/common: the shared export steps
+from mlserve_export import TOL, created_at, f32, finish, opsets_text, save_model  # noqa: E402
+
 NAME = "sklearn-churn"
 VERSION = "1"
 SEED = 42
-TOL = 1e-5
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 N_SAMPLES = 8
 
@@ -45,11 +43,6 @@ FEATURES = [
     {"name": "support_calls", "type": "int64", "min": 0, "max": 1000, "description": "support calls in the last 6 months"},
     {"name": "contract", "type": "string", "values": CONTRACTS, "description": "contract kind"},
 ]
-
-
-def f32(x):
-    """The float32 value of x as a (short) Python float: what the ONNX graph sees."""
-    return float(str(np.float32(x)))
 
 
 def make_data(n=4000):
@@ -99,83 +92,6 @@ def json_row(row):
     return out
 
 
-def fmt_type(tp):
-    """ONNX TypeProto as text, e.g. tensor(float)[N,1] or seq(map(string,tensor(float)))."""
-    kind = tp.WhichOneof("value")
-    if kind == "tensor_type":
-        elem = onnx.helper.tensor_dtype_to_np_dtype(tp.tensor_type.elem_type).name
-        elem = {"object": "string", "float32": "float", "float64": "double"}.get(elem, elem)
-        if not tp.tensor_type.HasField("shape"):
-            return f"tensor({elem})"
-        dims = [d.dim_param or (str(d.dim_value) if d.HasField("dim_value") else "?") for d in tp.tensor_type.shape.dim]
-        return f"tensor({elem})[{','.join(dims)}]"
-    if kind == "sequence_type":
-        return f"seq({fmt_type(tp.sequence_type.elem_type)})"
-    if kind == "map_type":
-        key = onnx.helper.tensor_dtype_to_np_dtype(tp.map_type.key_type).name
-        key = {"object": "string"}.get(key, key)
-        return f"map({key},{fmt_type(tp.map_type.value_type)})"
-    return str(kind)
-
-
-def describe_signature(model):
-    return ([(i.name, fmt_type(i.type)) for i in model.graph.input],
-            [(o.name, fmt_type(o.type)) for o in model.graph.output])
-
-
-def check_json_with_ort(model_path, manifest, instances, predictions, tol=TOL):
-    """Feed the JSON rows to onnxruntime the way the contract says (manifest only) and compare
-    with the framework's predictions. Returns the largest numeric difference; raises on mismatch."""
-    np_type = {"float": np.float32, "double": np.float64, "int64": np.int64, "string": object}
-    feats = manifest["features"]
-    inp = manifest["input"]
-    if inp["layout"] == "tensor":
-        arr = np.array([[row[f["name"]] for f in feats] for row in instances], dtype=np_type[inp["type"]])
-        feeds = {inp["name"]: arr}
-    else:
-        feeds = {f.get("onnxName", f["name"]): np.array([[row[f["name"]]] for row in instances], dtype=np_type[f["type"]])
-                 for f in feats}
-    sess = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
-    out = manifest["output"]
-    worst = 0.0
-    if manifest["task"] == "classification":
-        labels = out["labels"]
-        names = [n for n in (out.get("probabilities"), out.get("label")) if n]
-        res = dict(zip(names, sess.run(names, feeds)))
-        for i, exp in enumerate(predictions):
-            if out.get("probabilities"):
-                p = res[out["probabilities"]]
-                probs = [p[i][lab] for lab in labels] if isinstance(p, list) else list(p[i])
-                for lab, v in zip(labels, probs):
-                    worst = max(worst, abs(float(v) - exp["probabilities"][str(lab)]))
-            if out.get("label"):
-                got = res[out["label"]][i]
-                got = int(got) if isinstance(labels[0], int) else str(got)
-            else:
-                got = labels[int(np.argmax(probs))]
-            if got != exp["label"]:
-                raise AssertionError(f"row {i}: label {got!r} != {exp['label']!r}")
-    else:
-        v = np.asarray(sess.run([out["value"]], feeds)[0], dtype=np.float64)
-        targets = out.get("targets") or []
-        for i, exp in enumerate(predictions):
-            row = v[i].reshape(-1)
-            if len(targets) > 1:
-                for j, t in enumerate(targets):
-                    worst = max(worst, abs(row[j] - exp["value"][t]))
-            else:
-                worst = max(worst, abs(row[0] - exp["value"]))
-    if worst > tol:
-        raise AssertionError(f"JSON samples: max difference {worst:.3g} > {tol}")
-    return worst
-
-
-def opsets_text(model):
-    """The opsets the exported graph really imports, e.g. 'opset 17, ai.onnx.ml 1'."""
-    ops = dict(sorted((o.domain, o.version) for o in model.opset_import))
-    return ", ".join(f"opset {v}" if d in ("", "ai.onnx") else f"{d} {v}" for d, v in ops.items())
-
-
 def main():
     X, y = make_data()
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=SEED, stratify=y)
@@ -206,15 +122,8 @@ def main():
     )
     model = to_onnx(pipe, initial_types=initial_types, target_opset=TARGET_OPSET)
     model.doc_string = "mlserve example " + NAME
-    # skl2onnx lists opset imports in hash-seed order; sort them so model.onnx (and sha256) is reproducible.
-    opsets = sorted((o.domain, o.version) for o in model.opset_import)
-    del model.opset_import[:]
-    model.opset_import.extend(onnx.helper.make_opsetid(d, v) for d, v in opsets)
-    onnx.checker.check_model(model)
     model_path = os.path.join(HERE, "model.onnx")
-    onnx.save(model, model_path)
-    data = open(model_path, "rb").read()
-    sha = hashlib.sha256(data).hexdigest()
+    size, sha = save_model(model, model_path)  # sorts the opset imports: skl2onnx lists them in hash-seed order
 
     # onnxruntime must agree with scikit-learn on the whole held-out split.
     sess = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
@@ -248,7 +157,6 @@ def main():
         instances.append(inst)
         predictions.append(pred)
 
-    inputs, outputs = describe_signature(model)
     manifest = {
         "schemaVersion": 1,
         "name": NAME,
@@ -260,7 +168,7 @@ def main():
         "output": {"labels": classes, "probabilities": "output_probability", "label": "output_label"},
         "metrics": metrics,
         "sha256": sha,
-        "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "createdAt": created_at(HERE, sha),
         "producedBy": {
             "tool": f"scikit-learn {sklearn.__version__} Pipeline(ColumnTransformer[StandardScaler, StandardScaler, "
                     f"OneHotEncoder(handle_unknown='ignore')] + LogisticRegression); skl2onnx {skl2onnx.__version__} "
@@ -271,28 +179,7 @@ def main():
         },
         "samples": [{"instance": i, "expected": p} for i, p in zip(instances, predictions)],
     }
-    try:
-        worst = check_json_with_ort(model_path, manifest, instances, predictions)
-    except AssertionError as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
-    print(f"ORT check on the {len(instances)} JSON samples (fed as the manifest says): max diff {worst:.3g}, labels equal")
-    with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(HERE, "sample-request.json"), "w") as f:
-        json.dump({"instances": instances}, f, indent=2)
-        f.write("\n")
-    with open(os.path.join(HERE, "expected-response.json"), "w") as f:
-        json.dump({"predictions": predictions}, f, indent=2)
-        f.write("\n")
-
-    print(f"wrote model.onnx ({len(data)} bytes, sha256 {sha})")
-    for n, t in inputs:
-        print(f"  input  {n}: {t}")
-    for n, t in outputs:
-        print(f"  output {n}: {t}")
-    print("metrics:", metrics)
+    finish(model, model_path, size, manifest, instances, predictions)
 
 
 if __name__ == "__main__":
