@@ -10,6 +10,8 @@ import java.util.Map;
 
 /** {@code GET /health}: this function's build and the model versions loaded in this container. */
 final class Health {
+    private static final String VERSION = buildVersion();
+
     private final PredictionService predictions;
     private final Clock clock;
     private final Instant startedAt;
@@ -24,7 +26,7 @@ final class Health {
         var report = new LinkedHashMap<String, Object>();
         report.put("status", "ok");
         report.put("service", "mlserve-predict");
-        report.put("version", buildVersion());
+        report.put("version", VERSION);
         report.put("functionName", System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
         report.put("functionVersion", System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", "local"));
         report.put("runtime", "java " + Runtime.version());
@@ -38,8 +40,16 @@ final class Health {
         return report;
     }
 
+    /** From a resource filtered at build time: works from the jar and from Lambda's unpacked /var/task alike. */
     private static String buildVersion() {
-        var version = Health.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        try (var in = Health.class.getResourceAsStream("/mlserve-predict.properties")) {
+            var properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "dev");
+        } catch (java.io.IOException e) {
+            return "dev";
+        }
     }
 }

@@ -206,6 +206,7 @@ class PredictHandlerTest {
         var health = json(call("GET", "/health", null));
 
         assertThat(health.get("status").asText()).isEqualTo("ok");
+        assertThat(health.get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(health.at("/models/0/name").asText()).isEqualTo("mixed");
         assertThat(health.at("/models/0/version").asText()).isEqualTo("1");
     }
