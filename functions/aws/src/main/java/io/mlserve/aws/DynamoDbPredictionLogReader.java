@@ -2,7 +2,8 @@ package io.mlserve.aws;
 
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.logquery.LogPage;
-import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionLogReader;
 import io.mlserve.core.logquery.PredictionQuery;
 import java.time.Instant;
@@ -80,7 +81,7 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
     }
 
     @Override
-    public Stream<LoggedPrediction> outcomes(PredictionQuery query) {
+    public Stream<PredictionRecord> outcomes(PredictionQuery query) {
         var request = baseRequest(query, true).build();
         return dynamoDb.queryPaginator(request).items().stream().map(DynamoDbPredictionLogReader::parse);
     }
@@ -122,22 +123,21 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
 
     /**
      * @param item a prediction log item
-     * @return it as a logged prediction; missing or odd attributes become empty values, not errors
+     * @return it as a prediction record; missing or odd attributes become empty values, not errors
      */
-    static LoggedPrediction parse(Map<String, AttributeValue> item) {
+    static PredictionRecord parse(Map<String, AttributeValue> item) {
         var values = new LinkedHashMap<String, Object>();
         item.forEach((name, value) -> values.put(name, AttributeValues.toJava(value)));
-        return new LoggedPrediction(
-                string(values.get("model")),
-                string(values.get("version")),
+        return new PredictionRecord(
+                new ModelRef(string(values.get("model")), string(values.get("version"))),
                 string(values.get("requestId")),
                 values.get("row") instanceof Number n ? n.intValue() : 0,
                 timestamp(values),
                 map(values.get("inputs"), Map.of()),
                 map(values.get("output"), null),
-                string(values.get("error")),
                 values.get("latencyMs") instanceof Number n ? n.doubleValue() : 0.0,
-                string(values.get("source")));
+                string(values.get("source")),
+                string(values.get("error")));
     }
 
     private static String string(Object value) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlserve.core.error.InvalidInputException;
-import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionQuery;
 import io.mlserve.core.logquery.StatsCalculator;
 import io.mlserve.core.model.ModelRef;
@@ -114,8 +114,8 @@ class DynamoDbPredictionLogReaderIT {
         }
     }
 
-    private static List<LoggedPrediction> readAll(DynamoDbPredictionLogReader reader, PredictionQuery first, List<Integer> pageSizes) {
-        var all = new ArrayList<LoggedPrediction>();
+    private static List<PredictionRecord> readAll(DynamoDbPredictionLogReader reader, PredictionQuery first, List<Integer> pageSizes) {
+        var all = new ArrayList<PredictionRecord>();
         var query = first;
         while (true) {
             var page = reader.page(query);
@@ -135,7 +135,7 @@ class DynamoDbPredictionLogReaderIT {
 
         var all = readAll(reader, new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofHours(1)), 5, null, true, true), sizes);
 
-        assertThat(all).hasSize(21).allMatch(p -> p.version().equals("1"));
+        assertThat(all).hasSize(21).allMatch(p -> p.model().version().equals("1"));
         assertThat(sizes).containsExactly(5, 5, 5, 5, 1);
         assertThat(all.get(0).requestId()).isEqualTo("a6");
         assertThat(all.get(0).row()).isEqualTo(2);
@@ -150,9 +150,9 @@ class DynamoDbPredictionLogReaderIT {
 
         var all = readAll(reader, new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(1)), 10, null, true, true), sizes);
 
-        assertThat(all).hasSize(27).allMatch(p -> p.model().equals("iris"));
+        assertThat(all).hasSize(27).allMatch(p -> p.model().name().equals("iris"));
         assertThat(sizes).containsExactly(10, 10, 7);
-        assertThat(all).extracting(LoggedPrediction::timestamp).isSortedAccordingTo((a, b) -> b.compareTo(a));
+        assertThat(all).extracting(PredictionRecord::timestamp).isSortedAccordingTo((a, b) -> b.compareTo(a));
     }
 
     @Test
@@ -162,7 +162,7 @@ class DynamoDbPredictionLogReaderIT {
         // [T0, T0 + 1 min): only request a0 of v1 (a1 is at exactly T0 + 1 min)
         var page = reader.page(new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofMinutes(1)), 100, null, true, true));
 
-        assertThat(page.items()).extracting(LoggedPrediction::requestId).containsOnly("a0");
+        assertThat(page.items()).extracting(PredictionRecord::requestId).containsOnly("a0");
         assertThat(page.nextCursor()).isNull();
     }
 

@@ -78,8 +78,8 @@ class DynamoDbPredictionLogReaderTest {
     void parse_shouldMapEveryAttribute_whenPredictedRow() {
         var parsed = DynamoDbPredictionLogReader.parse(item("1", "req-1", 3, "2026-11-23T10:30:00.123Z"));
 
-        assertThat(parsed.model()).isEqualTo("iris");
-        assertThat(parsed.version()).isEqualTo("1");
+        assertThat(parsed.model().name()).isEqualTo("iris");
+        assertThat(parsed.model().version()).isEqualTo("1");
         assertThat(parsed.requestId()).isEqualTo("req-1");
         assertThat(parsed.row()).isEqualTo(3);
         assertThat(parsed.timestamp()).isEqualTo(Instant.parse("2026-11-23T10:30:00.123Z"));

@@ -1,5 +1,6 @@
 package io.mlserve.core.logquery;
 
+import io.mlserve.core.store.PredictionRecord;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * @param items at most the query's limit
  * @param nextCursor opaque token for the next page, or null when this is the last page
  */
-public record LogPage(List<LoggedPrediction> items, String nextCursor) {
+public record LogPage(List<PredictionRecord> items, String nextCursor) {
     /**
      * @param items at most the query's limit
      * @param nextCursor opaque token for the next page, or null when this is the last page

@@ -1,5 +1,6 @@
 package io.mlserve.core.logquery;
 
+import io.mlserve.core.store.PredictionRecord;
 import java.util.stream.Stream;
 
 /**
@@ -32,5 +33,5 @@ public interface PredictionLogReader {
      * @param query model, version and window
      * @return the items
      */
-    Stream<LoggedPrediction> outcomes(PredictionQuery query);
+    Stream<PredictionRecord> outcomes(PredictionQuery query);
 }

@@ -1,5 +1,6 @@
 package io.mlserve.core.logquery;
 
+import io.mlserve.core.store.PredictionRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +60,7 @@ public final class StatsCalculator {
      *     not closed
      * @return the statistics
      */
-    public PredictionStats compute(PredictionQuery query, Stream<LoggedPrediction> items) {
+    public PredictionStats compute(PredictionQuery query, Stream<PredictionRecord> items) {
         long count = 0;
         long errors = 0;
         Map<RequestKey, Double> requestLatency = new HashMap<>();
@@ -80,7 +81,7 @@ public final class StatsCalculator {
                 continue;
             }
             count++;
-            requestLatency.putIfAbsent(new RequestKey(item.version(), item.requestId(), item.timestamp()), item.latencyMs());
+            requestLatency.putIfAbsent(new RequestKey(item.model().version(), item.requestId(), item.timestamp()), item.latencyMs());
             var output = item.output();
             if (output == null) {
                 continue;

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One predicted row, as written to the prediction log.
+ * One item of the prediction log, as written and as read back: a predicted row, or (with
+ * {@code error} set, {@code row} 0 and no output) a failed request.
  *
  * @param model which model version answered
  * @param requestId the API request (or batch job) id
@@ -26,4 +27,10 @@ public record PredictionRecord(
         Map<String, Object> output,
         double latencyMs,
         String source,
-        String error) {}
+        String error) {
+
+    /** @return true when this item records a failed request rather than a predicted row */
+    public boolean failed() {
+        return error != null;
+    }
+}

@@ -1,5 +1,8 @@
 package io.mlserve.core.logquery;
 
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.PredictionRecord;
+import io.mlserve.core.model.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,13 +20,13 @@ class StatsCalculatorTest {
     private final PredictionQuery query =
             new PredictionQuery("iris", "1", T0, T0.plusSeconds(3600), 100, null, true, true);
 
-    private static LoggedPrediction row(String requestId, int row, double latencyMs, Map<String, Object> output) {
-        return new LoggedPrediction("iris", "1", requestId, row, T0.plusSeconds(requestId.hashCode() & 0xff), Map.of(),
-                output, null, latencyMs, "api");
+    private static PredictionRecord row(String requestId, int row, double latencyMs, Map<String, Object> output) {
+        return new PredictionRecord(new ModelRef("iris", "1"), requestId, row, T0.plusSeconds(requestId.hashCode() & 0xff), Map.of(),
+                output, latencyMs, "api", null);
     }
 
-    private static LoggedPrediction failure(String requestId, double latencyMs) {
-        return new LoggedPrediction("iris", "1", requestId, 0, T0, Map.of(), null, "INFERENCE_FAILED", latencyMs, "api");
+    private static PredictionRecord failure(String requestId, double latencyMs) {
+        return new PredictionRecord(new ModelRef("iris", "1"), requestId, 0, T0, Map.of(), null, latencyMs, "api", "INFERENCE_FAILED");
     }
 
     @Test
@@ -51,7 +54,7 @@ class StatsCalculatorTest {
     void compute_shouldCountRowsErrorsAndLatencyPerRequest_whenClassifierLog() {
         // GIVEN 10 successful requests with latencies 10, 20, … 100 ms; r1 has 3 rows, the others 1;
         // and 2 failed requests (latency 1 ms, must not enter the percentiles)
-        var items = new ArrayList<LoggedPrediction>();
+        var items = new ArrayList<PredictionRecord>();
         for (int r = 1; r <= 10; r++) {
             int rows = r == 1 ? 3 : 1;
             for (int i = 0; i < rows; i++) {

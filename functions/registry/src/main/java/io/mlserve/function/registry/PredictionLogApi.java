@@ -1,7 +1,7 @@
 package io.mlserve.function.registry;
 
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionLogReader;
 import io.mlserve.core.logquery.PredictionQuery;
 import io.mlserve.core.logquery.PredictionStats;
@@ -97,10 +97,10 @@ final class PredictionLogApi {
         return value == null ? NullNode.instance : value;
     }
 
-    private static Map<String, Object> item(LoggedPrediction p) {
+    private static Map<String, Object> item(PredictionRecord p) {
         var item = new LinkedHashMap<String, Object>();
-        item.put("model", p.model());
-        item.put("version", p.version());
+        item.put("model", p.model().name());
+        item.put("version", p.model().version());
         item.put("requestId", p.requestId());
         item.put("row", p.row());
         item.put("timestamp", p.timestamp().toString());

@@ -2,7 +2,7 @@ package io.mlserve.function.registry;
 
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.logquery.LogPage;
-import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionLogReader;
 import io.mlserve.core.logquery.PredictionQuery;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * bound to model, version and window (bounds left out are taken from the cursor).
  */
 final class InMemoryPredictionLogReader implements PredictionLogReader {
-    final List<LoggedPrediction> items = new CopyOnWriteArrayList<>();
+    final List<PredictionRecord> items = new CopyOnWriteArrayList<>();
     /** The queries {@link #outcomes} was called with. */
     final List<PredictionQuery> outcomeQueries = new CopyOnWriteArrayList<>();
 
-    private static final Comparator<LoggedPrediction> NEWEST_FIRST = Comparator.comparing(LoggedPrediction::timestamp)
-            .thenComparing(LoggedPrediction::requestId)
-            .thenComparingInt(LoggedPrediction::row)
+    private static final Comparator<PredictionRecord> NEWEST_FIRST = Comparator.comparing(PredictionRecord::timestamp)
+            .thenComparing(PredictionRecord::requestId)
+            .thenComparingInt(PredictionRecord::row)
             .reversed();
 
     @Override
@@ -56,16 +56,15 @@ final class InMemoryPredictionLogReader implements PredictionLogReader {
     }
 
     @Override
-    public Stream<LoggedPrediction> outcomes(PredictionQuery query) {
+    public Stream<PredictionRecord> outcomes(PredictionQuery query) {
         outcomeQueries.add(query);
-        return matching(query).map(p -> new LoggedPrediction(p.model(), p.version(), p.requestId(), p.row(), p.timestamp(),
-                Map.of(), p.output(), p.error(), p.latencyMs(), p.source()));
+        return matching(query).map(p -> new PredictionRecord(p.model(), p.requestId(), p.row(), p.timestamp(), Map.of(), p.output(), p.latencyMs(), p.source(), p.error()));
     }
 
-    private Stream<LoggedPrediction> matching(PredictionQuery q) {
+    private Stream<PredictionRecord> matching(PredictionQuery q) {
         return items.stream()
-                .filter(p -> p.model().equals(q.model()))
-                .filter(p -> q.version() == null || Objects.equals(p.version(), q.version()))
+                .filter(p -> p.model().name().equals(q.model()))
+                .filter(p -> q.version() == null || Objects.equals(p.model().version(), q.version()))
                 .filter(p -> !p.timestamp().isBefore(q.from()) && p.timestamp().isBefore(q.to()))
                 .sorted(NEWEST_FIRST);
     }

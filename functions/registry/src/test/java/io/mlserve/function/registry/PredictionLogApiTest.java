@@ -1,12 +1,13 @@
 package io.mlserve.function.registry;
 
+import io.mlserve.core.model.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.json.Json;
-import io.mlserve.core.logquery.LoggedPrediction;
+import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.StatsCalculator;
 import io.mlserve.core.testing.MutableClock;
 import java.time.Duration;
@@ -22,12 +23,12 @@ class PredictionLogApiTest {
     private final InMemoryPredictionLogReader reader = new InMemoryPredictionLogReader();
     private final PredictionLogApi api = new PredictionLogApi(reader, clock);
 
-    private static LoggedPrediction row(String version, String requestId, int row, Instant at, double latencyMs, Map<String, Object> output) {
-        return new LoggedPrediction("iris", version, requestId, row, at, Map.of("petal_length", 1.4), output, null, latencyMs, "api");
+    private static PredictionRecord row(String version, String requestId, int row, Instant at, double latencyMs, Map<String, Object> output) {
+        return new PredictionRecord(new ModelRef("iris", version), requestId, row, at, Map.of("petal_length", 1.4), output, latencyMs, "api", null);
     }
 
-    private static LoggedPrediction failure(String version, String requestId, Instant at) {
-        return new LoggedPrediction("iris", version, requestId, 0, at, Map.of(), null, "INFERENCE_FAILED", 3.0, "api");
+    private static PredictionRecord failure(String version, String requestId, Instant at) {
+        return new PredictionRecord(new ModelRef("iris", version), requestId, 0, at, Map.of(), null, 3.0, "api", "INFERENCE_FAILED");
     }
 
     /** The body as a client sees it: through the API's JSON mapper. */
