@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * cannot both apply, and none applies halfway.
  */
 public final class DynamoDbModelRegistry implements ModelRegistry {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamoDbModelRegistry.class);
     private static final String ALIASES = "ALIASES";
     private static final String MARKER = "MODEL";
 
@@ -50,8 +51,15 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         if (item == null || item.isEmpty()) {
             return Aliases.NONE;
         }
-        return new Aliases(s(item, "production"), s(item, "canary"), (int) n(item, "canaryWeight"), guard(item.get("guard")),
-                n(item, "revision"), s(item, "updatedAt"));
+        // Read defensively: an item written by an older release or by hand must not make the model
+        // unreadable (and so unrepairable through the API). Out-of-range values fall back to safe ones.
+        long weight = number(item, "canaryWeight", name);
+        if (weight < 0 || weight > Aliases.MAX_WEIGHT) {
+            LOG.warn("aliases of {}: stored canaryWeight {} is out of range; serving production only", name, weight);
+            weight = 0;
+        }
+        return new Aliases(s(item, "production"), s(item, "canary"), (int) weight, storedGuard(name, item.get("guard")),
+                number(item, "revision", name), s(item, "updatedAt"));
     }
 
     @Override
@@ -205,16 +213,31 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         return map;
     }
 
-    private static CanaryGuard guard(AttributeValue value) {
+    /** A stored guard that is unreadable or out of range guards with the defaults rather than failing. */
+    private static CanaryGuard storedGuard(String name, AttributeValue value) {
         if (value == null || !value.hasM()) {
             return null;
         }
         var m = value.m();
-        return new CanaryGuard(
-                m.containsKey("maxErrorRate") ? Double.valueOf(m.get("maxErrorRate").n()) : null,
-                m.containsKey("maxP95LatencyMs") ? Double.valueOf(m.get("maxP95LatencyMs").n()) : null,
-                m.containsKey("minRequests") ? Integer.valueOf(m.get("minRequests").n()) : null,
-                m.containsKey("windowMinutes") ? Integer.valueOf(m.get("windowMinutes").n()) : null);
+        try {
+            return new CanaryGuard(
+                    m.containsKey("maxErrorRate") ? Double.valueOf(m.get("maxErrorRate").n()) : null,
+                    m.containsKey("maxP95LatencyMs") ? Double.valueOf(m.get("maxP95LatencyMs").n()) : null,
+                    m.containsKey("minRequests") ? Integer.valueOf(m.get("minRequests").n()) : null,
+                    m.containsKey("windowMinutes") ? Integer.valueOf(m.get("windowMinutes").n()) : null);
+        } catch (RuntimeException e) { // NumberFormatException, NullPointerException, InvalidInputException
+            LOG.warn("aliases of {}: stored canary guard is not valid ({}); using the defaults", name, e.getMessage());
+            return CanaryGuard.DEFAULT;
+        }
+    }
+
+    private static long number(Map<String, AttributeValue> item, String attribute, String name) {
+        try {
+            return n(item, attribute);
+        } catch (RuntimeException e) {
+            LOG.warn("aliases of {}: stored {} is not a number; reading it as 0", name, attribute);
+            return 0;
+        }
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

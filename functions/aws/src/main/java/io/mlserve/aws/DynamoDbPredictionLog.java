@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -40,9 +42,13 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     static final DateTimeFormatter SORTABLE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Default budget for one write including its retries: well under the function's timeout. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final Duration ttl;
+    private final Duration deadline;
     private final ExecutorService writers = Executors.newFixedThreadPool(4, runnable -> {
         var thread = new Thread(runnable, "prediction-log-writer");
         thread.setDaemon(true);
@@ -55,9 +61,21 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @param ttl how long items are kept
      */
     public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl) {
+        this(dynamoDb, table, ttl, DEFAULT_DEADLINE);
+    }
+
+    /**
+     * @param dynamoDb client
+     * @param table prediction log table name
+     * @param ttl how long items are kept
+     * @param deadline how long one write may take with all its retries; what is still unwritten then is
+     *     reported as failed, so an outage adds at most this much to a request
+     */
+    public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl, Duration deadline) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.ttl = ttl;
+        this.deadline = deadline;
     }
 
     /**
@@ -77,18 +95,21 @@ public final class DynamoDbPredictionLog implements PredictionLog {
                     .map(r -> WriteRequest.builder().putRequest(PutRequest.builder().item(item(r)).build()).build())
                     .toList());
         }
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
         if (chunks.size() == 1) {
-            return writeChunk(chunks.get(0));
+            return writeChunk(chunks.get(0), deadlineNanos);
         }
         // Chunks go in parallel so a 1,000-row request is not 40 round trips end to end.
         var futures = new ArrayList<Future<WriteResult>>();
-        chunks.forEach(chunk -> futures.add(writers.submit(() -> writeChunk(chunk))));
+        chunks.forEach(chunk -> futures.add(writers.submit(() -> writeChunk(chunk, deadlineNanos))));
         int written = 0;
         int failed = 0;
         String lastError = null;
         for (int i = 0; i < futures.size(); i++) {
             try {
-                var result = futures.get(i).get();
+                // the chunks stop retrying at the deadline themselves; the margin covers one last call
+                long wait = Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1);
+                var result = futures.get(i).get(wait, TimeUnit.NANOSECONDS);
                 written += result.written();
                 failed += result.failed();
                 lastError = result.lastError() != null ? result.lastError() : lastError;
@@ -99,15 +120,23 @@ public final class DynamoDbPredictionLog implements PredictionLog {
             } catch (ExecutionException e) {
                 failed += chunks.get(i).size();
                 lastError = String.valueOf(e.getCause());
+            } catch (TimeoutException e) {
+                futures.get(i).cancel(true);
+                failed += chunks.get(i).size();
+                lastError = "deadline of " + deadline.toMillis() + " ms passed";
             }
         }
         return new WriteResult(written, failed, lastError);
     }
 
-    private WriteResult writeChunk(List<WriteRequest> chunk) {
+    private WriteResult writeChunk(List<WriteRequest> chunk, long deadlineNanos) {
         List<WriteRequest> pending = chunk;
         String lastError = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            if (attempt > 1 && System.nanoTime() >= deadlineNanos) {
+                lastError = "deadline of " + deadline.toMillis() + " ms passed; last error: " + lastError;
+                break;
+            }
             try {
                 var current = pending;
                 var response = dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table, current)));
@@ -135,11 +164,24 @@ public final class DynamoDbPredictionLog implements PredictionLog {
         }
     }
 
+    @Override
+    public void retract(PredictionRecord record) {
+        try {
+            dynamoDb.deleteItem(b -> b.tableName(table).key(key(record)));
+        } catch (SdkException e) {
+            // left behind, the marker counts as one failed request: pessimistic, never silent
+        }
+    }
+
+    private static Map<String, AttributeValue> key(PredictionRecord r) {
+        var model = r.model();
+        return Map.of("pk", s(partitionKey(model.name(), model.version())),
+                "sk", s(SORTABLE_TIME.format(r.timestamp()) + "#" + r.requestId() + "#" + String.format("%05d", r.row())));
+    }
+
     private Map<String, AttributeValue> item(PredictionRecord r) {
         var model = r.model();
-        var item = new HashMap<String, AttributeValue>();
-        item.put("pk", s(partitionKey(model.name(), model.version())));
-        item.put("sk", s(SORTABLE_TIME.format(r.timestamp()) + "#" + r.requestId() + "#" + String.format("%05d", r.row())));
+        var item = new HashMap<String, AttributeValue>(key(r));
         item.put("model", s(model.name())); // partition key of the byModel index
         item.put("version", s(model.version()));
         item.put("requestId", s(r.requestId()));

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param aliasTtl how long a container trusts an alias lookup ({@value #MODEL_ALIAS_TTL_SECONDS})
  * @param maxRequestBytes largest request body accepted ({@value #MAX_REQUEST_BYTES})
  * @param onnxIntraOpThreads ONNX Runtime threads per operator ({@value #ONNX_INTRA_OP_THREADS})
+ * @param maxModelBytes largest model.onnx a function loads ({@value #MAX_MODEL_BYTES})
+ * @param modelCacheVersions model versions kept loaded per container ({@value #MODEL_CACHE_VERSIONS})
+ * @param logWriteDeadline budget of one prediction-log write with its retries ({@value #LOG_WRITE_DEADLINE_MS})
  */
 public record FunctionConfig(
         String modelsBucket,
@@ -24,7 +27,10 @@ public record FunctionConfig(
         int maxInstancesPerRequest,
         Duration aliasTtl,
         int maxRequestBytes,
-        int onnxIntraOpThreads) {
+        int onnxIntraOpThreads,
+        long maxModelBytes,
+        int modelCacheVersions,
+        Duration logWriteDeadline) {
 
     public static final String MODELS_BUCKET = "MODELS_BUCKET";
     public static final String PREDICTIONS_TABLE = "PREDICTIONS_TABLE";
@@ -34,6 +40,9 @@ public record FunctionConfig(
     public static final String MODEL_ALIAS_TTL_SECONDS = "MODEL_ALIAS_TTL_SECONDS";
     public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
     public static final String ONNX_INTRA_OP_THREADS = "ONNX_INTRA_OP_THREADS";
+    public static final String MAX_MODEL_BYTES = "MAX_MODEL_BYTES";
+    public static final String MODEL_CACHE_VERSIONS = "MODEL_CACHE_VERSIONS";
+    public static final String LOG_WRITE_DEADLINE_MS = "LOG_WRITE_DEADLINE_MS";
 
     /**
      * @param env the process environment (tests pass a map)
@@ -49,7 +58,10 @@ public record FunctionConfig(
                 number(env, MAX_INSTANCES_PER_REQUEST, 1000),
                 Duration.ofSeconds(number(env, MODEL_ALIAS_TTL_SECONDS, 5)),
                 number(env, MAX_REQUEST_BYTES, 1_048_576),
-                number(env, ONNX_INTRA_OP_THREADS, 1));
+                number(env, ONNX_INTRA_OP_THREADS, 1),
+                number(env, MAX_MODEL_BYTES, 256 * 1024 * 1024),
+                number(env, MODEL_CACHE_VERSIONS, 8),
+                Duration.ofMillis(number(env, LOG_WRITE_DEADLINE_MS, 2000)));
     }
 
     private static String required(Map<String, String> env, String name) {

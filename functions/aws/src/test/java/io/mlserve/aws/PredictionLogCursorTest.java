@@ -34,7 +34,7 @@ class PredictionLogCursorTest {
     private static void assertInvalidCursor(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class, e -> {
             assertThat(e.code()).isEqualTo("INVALID_CURSOR");
-            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.INVALID_INPUT);
         });
     }
 

@@ -1,6 +1,6 @@
 package io.mlserve.core.error;
 
-/** The client sent something the API cannot accept (HTTP 400). */
+/** The client sent something the API cannot accept ({@link ErrorKind#INVALID_INPUT}). */
 public final class InvalidInputException extends MlServeException {
     private static final long serialVersionUID = 1L;
 
@@ -10,11 +10,6 @@ public final class InvalidInputException extends MlServeException {
      * @param details which fields/rows are wrong, or {@code null}
      */
     public InvalidInputException(String code, String message, Object details) {
-        super(code, message, details);
-    }
-
-    @Override
-    public int status() {
-        return 400;
+        super(ErrorKind.INVALID_INPUT, code, message, details);
     }
 }

@@ -3,30 +3,33 @@ package io.mlserve.core.error;
 import java.util.Map;
 
 /**
- * A failure that maps to one HTTP status and a stable error code for clients.
- *
- * <p>Subclasses are the only exceptions the API layer turns into a 4xx/5xx JSON error; anything
- * else is an unexpected server fault.
+ * A failure with a stable error code for clients and a {@link ErrorKind kind}; the HTTP edge maps the
+ * kind to a status. Anything that is not an {@code MlServeException} is an unexpected server fault.
  */
-public abstract class MlServeException extends RuntimeException {
+public class MlServeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final ErrorKind kind;
     private final String code;
     private final transient Object details;
 
     /**
-     * @param code stable machine-readable error code, e.g. {@code INVALID_INSTANCE}
-     * @param message human-readable explanation
+     * @param kind what kind of failure this is
+     * @param code stable machine-readable error code, e.g. {@code INVALID_INSTANCES}
+     * @param message explanation written for the caller (no class or library names)
      * @param details structured details (a map or list), or {@code null}
      */
-    protected MlServeException(String code, String message, Object details) {
+    public MlServeException(ErrorKind kind, String code, String message, Object details) {
         super(message);
+        this.kind = kind;
         this.code = code;
         this.details = details == null ? Map.of() : details;
     }
 
-    /** @return the HTTP status this failure maps to */
-    public abstract int status();
+    /** @return the kind of failure */
+    public ErrorKind kind() {
+        return kind;
+    }
 
     /** @return the stable error code */
     public String code() {

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * A model version exists but cannot be served: its manifest does not match its ONNX graph or its
- * bytes (HTTP 503 at predict time — the caller did nothing wrong, the model is unusable).
+ * bytes ({@link ErrorKind#UNAVAILABLE}: the caller did nothing wrong, the model is unusable).
  */
 public final class ModelRejectedException extends MlServeException {
     private static final long serialVersionUID = 1L;
@@ -19,6 +19,7 @@ public final class ModelRejectedException extends MlServeException {
      */
     public ModelRejectedException(String name, String version, List<String> problems) {
         super(
+                ErrorKind.UNAVAILABLE,
                 "MODEL_REJECTED",
                 "model '" + name + "' version '" + version + "' cannot be served: " + String.join("; ", problems),
                 Map.of("model", name, "version", version, "problems", List.copyOf(problems)));
@@ -30,8 +31,4 @@ public final class ModelRejectedException extends MlServeException {
         return problems;
     }
 
-    @Override
-    public int status() {
-        return 503;
-    }
 }

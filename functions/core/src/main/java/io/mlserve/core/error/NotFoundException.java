@@ -2,12 +2,12 @@ package io.mlserve.core.error;
 
 import java.util.Map;
 
-/** A model, version or route that does not exist (HTTP 404). */
+/** A model or version that does not exist ({@link ErrorKind#NOT_FOUND}). */
 public final class NotFoundException extends MlServeException {
     private static final long serialVersionUID = 1L;
 
     private NotFoundException(String code, String message, Object details) {
-        super(code, message, details);
+        super(ErrorKind.NOT_FOUND, code, message, details);
     }
 
     /**
@@ -22,27 +22,12 @@ public final class NotFoundException extends MlServeException {
     /**
      * @param name the model name
      * @param version the version asked for
-     * @return the error for a version that does not exist
+     * @return the error for a version that does not exist (or is not registered)
      */
     public static NotFoundException version(String name, String version) {
         return new NotFoundException(
                 "VERSION_NOT_FOUND",
-                "model '" + name + "' has no version '" + version + "'",
+                "model '" + name + "' has no registered version '" + version + "'",
                 Map.of("model", name, "version", version));
-    }
-
-    /**
-     * @param method HTTP method
-     * @param path request path
-     * @return the error for an unknown route
-     */
-    public static NotFoundException route(String method, String path) {
-        return new NotFoundException(
-                "ROUTE_NOT_FOUND", "no route " + method + " " + path, Map.of("method", method, "path", path));
-    }
-
-    @Override
-    public int status() {
-        return 404;
     }
 }

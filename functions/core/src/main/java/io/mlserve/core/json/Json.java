@@ -14,12 +14,19 @@ import java.util.Map;
 
 /** The one configured Jackson mapper, and helpers that turn parse failures into 400s. */
 public final class Json {
+    /** Deepest nesting a request body may have. */
+    public static final int MAX_NESTING_DEPTH = 64;
+    /** Most digits a number in a request body may have. */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
     /** Shared, thread-safe mapper: strict about duplicates, silent about unknown manifest fields. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // Read NaN/Infinity so validation can name the feature instead of failing the parse.
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // A valid document followed by garbage or a second document is not a valid body.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
@@ -27,8 +34,8 @@ public final class Json {
         // Bound what a hostile body can make the parser do (deep nesting, huge numbers).
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(64)
-                        .maxNumberLength(100)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .build());
     }
 
@@ -51,11 +58,70 @@ public final class Json {
             var location = e.getLocation();
             throw new InvalidInputException(
                     "MALFORMED_JSON",
-                    "request body is not valid JSON: " + e.getOriginalMessage(),
+                    "request body is not valid JSON: " + problem(e),
                     location == null
                             ? null
                             : Map.of("line", location.getLineNr(), "column", location.getColumnNr()));
         }
+    }
+
+    /**
+     * @param e a failure to read a document into a type (a manifest, a stored item)
+     * @return what is wrong, naming the field path but no class of ours or Jackson's
+     */
+    public static String describe(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            var path = new StringBuilder();
+            for (var ref : mapping.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            return "field '" + path + "' has a missing or wrongly typed value";
+        }
+        if (e instanceof JsonProcessingException processing) {
+            return problem(processing);
+        }
+        return e.getMessage() == null ? "it cannot be read" : e.getMessage();
+    }
+
+    /**
+     * The parser's complaint in the caller's words: Jackson's own messages name its classes and
+     * settings ({@code StreamReadConstraints.getMaxNestingDepth()}), which callers should not see.
+     */
+    static String problem(JsonProcessingException e) {
+        var original = String.valueOf(e.getOriginalMessage());
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            if (original.contains("nesting depth")) {
+                return "it is nested more than " + MAX_NESTING_DEPTH + " levels deep";
+            }
+            if (original.contains("Number value length") || original.contains("number length")) {
+                return "a number has more than " + MAX_NUMBER_LENGTH + " digits";
+            }
+            if (original.contains("String value length")) {
+                return "a string is too long";
+            }
+            return "it exceeds the parser's limits";
+        }
+        if (original.startsWith("Duplicate field")) {
+            int start = original.indexOf('\'');
+            int end = original.lastIndexOf('\'');
+            return start >= 0 && end > start ? "field " + original.substring(start, end + 1) + " appears twice" : "a field appears twice";
+        }
+        if (original.startsWith("Trailing token")) {
+            return "there is more content after the JSON value";
+        }
+        if (original.contains("end-of-input") || original.contains("end of input")) {
+            return "it ends before the JSON value is complete";
+        }
+        if (original.startsWith("Unexpected character") || original.startsWith("Unrecognized token")
+                || original.startsWith("Unexpected close marker") || original.startsWith("Invalid UTF-8")
+                || original.startsWith("Illegal character") || original.startsWith("Illegal unquoted character")) {
+            return "unexpected character";
+        }
+        return "it cannot be parsed";
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.mlserve.core.registry;
 
+import io.mlserve.core.error.InvalidInputException;
+import java.util.Map;
+
 /**
  * A model's aliases as one consistent value: written together, guarded by one revision number.
  *
@@ -11,6 +14,16 @@ package io.mlserve.core.registry;
  * @param updatedAt ISO-8601 time of the last change
  */
 public record Aliases(String production, String canary, int canaryWeight, CanaryGuard guard, long revision, String updatedAt) {
+    /** Largest canary weight: all traffic. */
+    public static final int MAX_WEIGHT = 100;
+
+    public Aliases {
+        if (canaryWeight < 0 || canaryWeight > MAX_WEIGHT) {
+            throw new InvalidInputException("INVALID_WEIGHT", "weight must be an integer from 0 to 100",
+                    Map.of("weight", canaryWeight));
+        }
+    }
+
     /** No aliases yet. */
     public static final Aliases NONE = new Aliases(null, null, 0, null, 0, null);
 

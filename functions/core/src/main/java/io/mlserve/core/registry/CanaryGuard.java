@@ -1,16 +1,58 @@
 package io.mlserve.core.registry;
 
+import io.mlserve.core.error.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Limits that roll a canary back automatically.
+ * Limits that roll a canary back automatically. Every value is checked here, so the API, the stored
+ * registry item and the guard itself all get the same rules: a guard that exists is a usable guard.
  *
- * @param maxErrorRate largest tolerated share of failed requests (0–1)
- * @param maxP95LatencyMs largest tolerated 95th-percentile inference latency
- * @param minRequests requests needed in the window before the canary is judged
- * @param windowMinutes how far back the guard looks
+ * @param maxErrorRate largest tolerated share of failed requests, 0–1 (null: the default)
+ * @param maxP95LatencyMs largest tolerated 95th-percentile inference latency, 0–{@value #MAX_LATENCY_MS} ms
+ * @param minRequests requests needed in the window before the canary is judged, 1–{@value #MAX_MIN_REQUESTS}
+ * @param windowMinutes how far back the guard looks, 1–{@value #MAX_WINDOW_MINUTES}
+ * @throws InvalidInputException {@code INVALID_GUARD} naming every value out of range or not finite
  */
 public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer minRequests, Integer windowMinutes) {
+    /** Largest latency limit accepted: ten minutes is far beyond any function timeout. */
+    public static final double MAX_LATENCY_MS = 600_000;
+    /** Largest minimum sample accepted. */
+    public static final int MAX_MIN_REQUESTS = 1_000_000;
+    /** Largest window accepted: one day. */
+    public static final int MAX_WINDOW_MINUTES = 1440;
+
     /** Defaults: 5% errors, 500 ms p95, judged after 20 requests over the last 10 minutes. */
     public static final CanaryGuard DEFAULT = new CanaryGuard(0.05, 500.0, 20, 10);
+
+    public CanaryGuard {
+        var problems = new ArrayList<String>();
+        if (maxErrorRate != null && !(Double.isFinite(maxErrorRate) && maxErrorRate >= 0 && maxErrorRate <= 1)) {
+            problems.add("maxErrorRate must be a number from 0 to 1");
+        }
+        if (maxP95LatencyMs != null && !(Double.isFinite(maxP95LatencyMs) && maxP95LatencyMs >= 0 && maxP95LatencyMs <= MAX_LATENCY_MS)) {
+            problems.add("maxP95LatencyMs must be a number from 0 to " + (long) MAX_LATENCY_MS);
+        }
+        if (minRequests != null && (minRequests < 1 || minRequests > MAX_MIN_REQUESTS)) {
+            problems.add("minRequests must be an integer from 1 to " + MAX_MIN_REQUESTS);
+        }
+        if (windowMinutes != null && (windowMinutes < 1 || windowMinutes > MAX_WINDOW_MINUTES)) {
+            problems.add("windowMinutes must be an integer from 1 to " + MAX_WINDOW_MINUTES);
+        }
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
+    }
+
+    /**
+     * @param problems what is wrong, each in words
+     * @return the error every guard refusal uses
+     */
+    public static InvalidInputException invalid(List<String> problems) {
+        return new InvalidInputException("INVALID_GUARD", "the canary guard is not valid: " + String.join("; ", problems),
+                Map.of("problems", List.copyOf(problems)));
+    }
 
     /** @return this guard with defaults filled in for absent limits */
     public CanaryGuard withDefaults() {

@@ -33,8 +33,15 @@ public final class CanaryGuardService {
      * @param rolledBack whether the canary was rolled back
      * @param reason the broken limit, or why nothing was done
      * @param eventId id of the published event, or null
+     * @param failed true when the check itself failed for this model (the others were still checked)
      */
-    public record Decision(String model, String canary, CanaryHealth health, boolean rolledBack, String reason, String eventId) {}
+    public record Decision(
+            String model, String canary, CanaryHealth health, boolean rolledBack, String reason, String eventId, boolean failed) {
+        static Decision failure(String model, String canary, RuntimeException e) {
+            return new Decision(model, canary, null, false, "check failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    null, true);
+        }
+    }
 
     /**
      * @param registry registry storage (to find canaries)
@@ -52,13 +59,23 @@ public final class CanaryGuardService {
         this.clock = clock;
     }
 
-    /** @return one decision per model with a canary taking traffic */
+    /**
+     * Checks every model; one model's failure (an unreadable registry item, a log query that fails, a
+     * lost race) is recorded as a failed decision and never stops the others being checked.
+     *
+     * @return one decision per model with a canary taking traffic, or whose check failed
+     */
     public List<Decision> checkAll() {
         var decisions = new ArrayList<Decision>();
         for (var name : registry.modelNames()) {
-            var aliases = registry.aliases(name);
-            if (aliases.canary() != null && aliases.canaryWeight() > 0) {
-                decisions.add(check(name, aliases));
+            Aliases aliases = null;
+            try {
+                aliases = registry.aliases(name);
+                if (aliases.canary() != null && aliases.canaryWeight() > 0) {
+                    decisions.add(check(name, aliases));
+                }
+            } catch (RuntimeException e) {
+                decisions.add(Decision.failure(name, aliases == null ? null : aliases.canary(), e));
             }
         }
         return decisions;
@@ -70,7 +87,7 @@ public final class CanaryGuardService {
         var measured = health.health(name, aliases.canary(), now.minus(Duration.ofMinutes(guard.windowMinutes())), now);
         if (measured.requests() < guard.minRequests()) {
             return new Decision(name, aliases.canary(), measured, false,
-                    "only " + measured.requests() + " of " + guard.minRequests() + " requests needed to judge", null);
+                    "only " + measured.requests() + " of " + guard.minRequests() + " requests needed to judge", null, false);
         }
         String broken = null;
         if (measured.errorRate() > guard.maxErrorRate()) {
@@ -79,7 +96,7 @@ public final class CanaryGuardService {
             broken = String.format(Locale.ROOT, "p95 latency %.2f ms > %.2f ms", measured.p95LatencyMs(), guard.maxP95LatencyMs());
         }
         if (broken == null) {
-            return new Decision(name, aliases.canary(), measured, false, "within limits", null);
+            return new Decision(name, aliases.canary(), measured, false, "within limits", null, false);
         }
         var reason = broken + " over " + measured.requests() + " requests in the last " + guard.windowMinutes() + " min";
         service.rollBackCanary(name, aliases, ACTOR, reason);
@@ -93,6 +110,6 @@ public final class CanaryGuardService {
         detail.put("errorRate", measured.errorRate());
         detail.put("p95LatencyMs", measured.p95LatencyMs());
         var eventId = events.publish("CanaryRolledBack", Map.copyOf(detail));
-        return new Decision(name, aliases.canary(), measured, true, reason, eventId);
+        return new Decision(name, aliases.canary(), measured, true, reason, eventId, false);
     }
 }

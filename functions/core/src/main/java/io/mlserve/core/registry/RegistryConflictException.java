@@ -1,9 +1,10 @@
 package io.mlserve.core.registry;
 
+import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.MlServeException;
 import java.util.Map;
 
-/** A conditional registry write lost a race or would overwrite something (HTTP 409). */
+/** A conditional registry write lost a race or would overwrite something ({@link ErrorKind#CONFLICT}). */
 public final class RegistryConflictException extends MlServeException {
     private static final long serialVersionUID = 1L;
 
@@ -12,11 +13,6 @@ public final class RegistryConflictException extends MlServeException {
      * @param message what conflicted
      */
     public RegistryConflictException(String model, String message) {
-        super("CONFLICT", message, Map.of("model", model));
-    }
-
-    @Override
-    public int status() {
-        return 409;
+        super(ErrorKind.CONFLICT, "CONFLICT", message, Map.of("model", model));
     }
 }

@@ -1,5 +1,6 @@
 package io.mlserve.core.registry;
 
+import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.error.ModelRejectedException;
@@ -63,13 +64,18 @@ public final class RegistryService {
         if (registry.version(ref.name(), ref.version()).isPresent()) {
             throw new RegistryConflictException(name, "version '" + ref.version() + "' of '" + name + "' is already registered");
         }
-        var stored = store.fetch(ref).orElseThrow(() -> new ValidationFailedException(ref,
-                List.of("no model.onnx and manifest.json at " + location)));
+        ModelStore.StoredModel stored;
+        try {
+            stored = store.fetch(ref).orElseThrow(() -> new ValidationFailedException(ref,
+                    List.of("no model.onnx and manifest.json at " + location)));
+        } catch (ModelRejectedException e) { // e.g. larger than the functions may load
+            throw new ValidationFailedException(ref, e.problems());
+        }
         ModelManifest manifest;
         try {
             manifest = ModelManifest.parse(stored.manifestJson());
         } catch (IOException | IllegalArgumentException e) {
-            throw new ValidationFailedException(ref, List.of("manifest.json is not a valid manifest: " + e.getMessage()));
+            throw new ValidationFailedException(ref, List.of("manifest.json is not a valid manifest: " + io.mlserve.core.json.Json.describe(e)));
         }
         try {
             ManifestChecks.requireValid(ref, manifest, stored.onnx());
@@ -238,18 +244,13 @@ public final class RegistryService {
         return new AuditEntry(name, now(), action, version, previous, weight, actor, reason);
     }
 
-    /** A package that cannot be registered: missing, corrupt or mismatched (HTTP 422). */
+    /** A package that cannot be registered: missing, corrupt or mismatched ({@link ErrorKind#UNPROCESSABLE}). */
     public static final class ValidationFailedException extends MlServeException {
         private static final long serialVersionUID = 1L;
 
         ValidationFailedException(ModelRef ref, List<String> problems) {
-            super("VALIDATION_FAILED", "version '" + ref.version() + "' of '" + ref.name() + "' was not registered: "
+            super(ErrorKind.UNPROCESSABLE, "VALIDATION_FAILED", "version '" + ref.version() + "' of '" + ref.name() + "' was not registered: "
                     + String.join("; ", problems), Map.of("model", ref.name(), "version", ref.version(), "problems", problems));
-        }
-
-        @Override
-        public int status() {
-            return 422;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.mlserve.core.serving;
 
+import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.error.ModelRejectedException;
 import io.mlserve.core.error.NotFoundException;
@@ -9,81 +10,140 @@ import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.Aliases;
 import io.mlserve.core.registry.ModelRegistry;
+import io.mlserve.core.registry.RegisteredVersion;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Loads each model version once per container and keeps it; re-reads a model's aliases (production,
- * canary and its weight) at most every {@code aliasTtl}, so warm containers follow a promotion or
- * rollback within that time without a restart. Failures that are the model's fault (missing, rejected) are remembered for the
- * same time so a broken model does not cost an S3 download per request; transient store errors
- * are not remembered.
+ * Loads each model version once per container and keeps the most recently used ones; re-reads a
+ * model's aliases (production, canary and its weight) at most every {@code aliasTtl}, so warm
+ * containers follow a promotion or rollback within that time without a restart.
  *
- * <p>N.B. versions are never evicted: a container serves a handful of versions in its life, and
- * closing a session another thread may be using needs reference counting that is not worth it yet.
+ * <p>Only registered versions are served, and only with the bytes registration checked: the
+ * registry's sha256 must match model.onnx, besides the manifest's own checks. Failures that are the
+ * model's fault (unregistered, rejected) are remembered for {@code aliasTtl} so a broken model does
+ * not cost a download per request; transient registry or store errors are not remembered. When the
+ * registry cannot be read, the last aliases read keep serving (stale beats down).
+ *
+ * <p>Both maps are bounded (least recently used out), so caller-chosen names and versions cannot
+ * grow a container's memory. N.B. an evicted version's session is closed at once: Lambda sends a
+ * container one request at a time, so no other request can be using it.
  */
 public final class ModelCache implements AutoCloseable {
+    /** Aliases remembered per container: one entry per model name asked for. */
+    static final int MAX_ALIAS_ENTRIES = 256;
+
     private final ModelStore store;
     private final ModelRegistry registry;
     private final ModelLoader loader;
     private final ServingEvents events;
     private final Clock clock;
     private final Duration aliasTtl;
-    private final ConcurrentHashMap<String, AliasEntry> aliases = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ModelRef, Slot> models = new ConcurrentHashMap<>();
+    private final int maxVersions;
+    private final Map<String, AliasEntry> aliases = lru(MAX_ALIAS_ENTRIES, null);
+    private final Map<ModelRef, Slot> models;
 
     private record AliasEntry(Aliases aliases, Instant readAt) {}
 
     private record Slot(CompletableFuture<LoadedModel> future, Instant createdAt) {}
 
     /**
+     * How a request's version was chosen.
+     *
+     * @param ref the version
+     * @param canary true when the aliases sent this request to the canary
+     */
+    public record Resolved(ModelRef ref, boolean canary) {}
+
+    /**
      * @param store where packages live
-     * @param registry where aliases live
+     * @param registry where aliases and registrations live
      * @param loader turns bytes into predictors
      * @param events metrics sink
      * @param clock time source
      * @param aliasTtl how long an alias lookup (or a model's failure) is trusted
+     * @param maxVersions versions kept loaded at once (least recently used are closed)
      */
-    public ModelCache(
-            ModelStore store, ModelRegistry registry, ModelLoader loader, ServingEvents events, Clock clock, Duration aliasTtl) {
+    public ModelCache(ModelStore store, ModelRegistry registry, ModelLoader loader, ServingEvents events, Clock clock,
+            Duration aliasTtl, int maxVersions) {
         this.store = store;
         this.registry = registry;
         this.loader = loader;
         this.events = events;
         this.clock = clock;
         this.aliasTtl = aliasTtl;
+        this.maxVersions = maxVersions;
+        this.models = lru(maxVersions, ModelCache::closeEvicted);
+    }
+
+    /** Keeps up to 8 versions loaded. */
+    public ModelCache(ModelStore store, ModelRegistry registry, ModelLoader loader, ServingEvents events, Clock clock, Duration aliasTtl) {
+        this(store, registry, loader, events, clock, aliasTtl, 8);
     }
 
     /**
      * @param name model name (already validated)
-     * @param version a pinned version, or null to follow the aliases (production, or the canary
-     *     for its share of traffic)
-     * @param callerKey keeps one caller on one side of a canary split, or null for a random side
+     * @param version a pinned version, or null to follow the aliases
+     * @param callerKey keeps one caller on one side of a canary split, or null
      * @return the loaded model
-     * @throws NotFoundException when the model or version does not exist
-     * @throws ModelRejectedException when the version exists but cannot be served
      */
     public LoadedModel get(String name, String version, String callerKey) {
-        var ref = new ModelRef(name, version != null ? version : resolveAlias(name, callerKey));
+        return load(resolve(name, version, callerKey).ref());
+    }
+
+    /**
+     * Chooses the version for a request: the pinned one, or production / the canary for its share.
+     *
+     * @param name model name (already validated)
+     * @param version a pinned version, or null to follow the aliases
+     * @param callerKey keeps one caller on one side of a canary split, or null for a random side
+     * @return the version and how it was chosen
+     * @throws NotFoundException when the model has no production version
+     * @throws MlServeException {@code REGISTRY_UNAVAILABLE} when the registry cannot be read and no aliases are known
+     */
+    public Resolved resolve(String name, String version, String callerKey) {
+        if (version != null) {
+            return new Resolved(new ModelRef(name, version), false);
+        }
+        var current = aliases(name);
+        var chosen = current.choose(callerKey, ThreadLocalRandom.current().nextInt(100));
+        if (chosen == null) {
+            throw NotFoundException.model(name);
+        }
+        return new Resolved(new ModelRef(name, chosen), chosen.equals(current.canary()) && !chosen.equals(current.production()));
+    }
+
+    /**
+     * @param ref a version
+     * @return it, loaded (once per container)
+     * @throws NotFoundException when the version is not registered
+     * @throws ModelRejectedException when it is registered but cannot be served
+     * @throws MlServeException {@code REGISTRY_UNAVAILABLE} / {@code MODEL_UNAVAILABLE} when storage cannot be read now
+     */
+    public LoadedModel load(ModelRef ref) {
         var now = clock.instant();
-        var created = new Slot[1];
-        var slot = models.compute(ref, (r, existing) -> {
-            if (existing == null || expiredFailure(existing, now)) {
-                created[0] = new Slot(new CompletableFuture<>(), now);
-                return created[0];
+        Slot slot;
+        boolean mine = false;
+        synchronized (models) {
+            slot = models.get(ref);
+            if (slot == null || expiredFailure(slot, now)) {
+                slot = new Slot(new CompletableFuture<>(), now);
+                models.put(ref, slot);
+                mine = true;
             }
-            return existing;
-        });
-        if (slot == created[0]) { // exactly one caller loads a new slot; the others wait on its future
-            load(ref, slot);
+        }
+        if (mine) { // exactly one caller loads a new slot; the others wait on its future
+            fill(ref, slot);
         }
         try {
             return slot.future().join();
@@ -97,27 +157,72 @@ public final class ModelCache implements AutoCloseable {
 
     /** @return every version loaded in this container */
     public List<LoadedModel> loaded() {
-        return models.values().stream()
+        List<Slot> slots;
+        synchronized (models) {
+            slots = new ArrayList<>(models.values());
+        }
+        return slots.stream()
                 .map(Slot::future)
                 .filter(f -> f.isDone() && !f.isCompletedExceptionally())
                 .map(CompletableFuture::join)
                 .toList();
     }
 
-    private void load(ModelRef ref, Slot slot) {
+    private void fill(ModelRef ref, Slot slot) {
         long started = System.nanoTime();
         try {
-            var stored = store.fetch(ref).orElseThrow(() -> NotFoundException.version(ref.name(), ref.version()));
+            var registered = registered(ref);
+            var stored = fetch(ref);
+            if (registered.sha256() != null && !registered.sha256().equalsIgnoreCase(ManifestChecks.sha256Hex(stored.onnx()))) {
+                throw new ModelRejectedException(ref.name(), ref.version(),
+                        List.of("model.onnx does not match the sha256 recorded when the version was registered"));
+            }
             var manifest = parseManifest(ref, stored.manifestJson());
             ManifestChecks.requireValid(ref, manifest, stored.onnx());
             var predictor = loader.load(manifest, stored.onnx());
             slot.future().complete(new LoadedModel(ref, manifest, predictor, clock.instant()));
             events.modelLoaded(ref, (System.nanoTime() - started) / 1e6);
         } catch (MlServeException e) {
-            slot.future().completeExceptionally(e); // remembered until aliasTtl passes
+            if (e.kind() == ErrorKind.UNAVAILABLE && !(e instanceof ModelRejectedException)) {
+                forget(ref, slot); // storage trouble, not the model's fault: the next request tries again
+            }
+            slot.future().completeExceptionally(e); // the model's fault: remembered until aliasTtl passes
         } catch (RuntimeException e) {
-            models.remove(ref, slot); // transient (network, throttling): the next request tries again
+            forget(ref, slot);
             slot.future().completeExceptionally(e);
+        }
+    }
+
+    private RegisteredVersion registered(ModelRef ref) {
+        try {
+            return registry.version(ref.name(), ref.version()).orElseThrow(() -> NotFoundException.version(ref.name(), ref.version()));
+        } catch (MlServeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable("REGISTRY_UNAVAILABLE", "the model registry cannot be read right now; try again", ref.name(), e);
+        }
+    }
+
+    private ModelStore.StoredModel fetch(ModelRef ref) {
+        try {
+            return store.fetch(ref).orElseThrow(() -> new ModelRejectedException(ref.name(), ref.version(),
+                    List.of("the registered version's files are missing from the model store")));
+        } catch (MlServeException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable("MODEL_UNAVAILABLE", "the model's files cannot be read right now; try again", ref.name(), e);
+        }
+    }
+
+    private static MlServeException unavailable(String code, String message, String model, RuntimeException cause) {
+        var error = new MlServeException(ErrorKind.UNAVAILABLE, code, message, Map.of("model", model));
+        error.initCause(cause);
+        return error;
+    }
+
+    private void forget(ModelRef ref, Slot slot) {
+        synchronized (models) {
+            models.remove(ref, slot);
         }
     }
 
@@ -125,7 +230,7 @@ public final class ModelCache implements AutoCloseable {
         try {
             return ModelManifest.parse(json);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelRejectedException(ref.name(), ref.version(), List.of("manifest.json is not a valid manifest: " + e.getMessage()));
+            throw new ModelRejectedException(ref.name(), ref.version(), List.of("manifest.json is not a valid manifest"));
         }
     }
 
@@ -133,23 +238,70 @@ public final class ModelCache implements AutoCloseable {
         return slot.future().isCompletedExceptionally() && slot.createdAt().plus(aliasTtl).isBefore(now);
     }
 
-    private String resolveAlias(String name, String callerKey) {
+    private Aliases aliases(String name) {
         var now = clock.instant();
-        var cached = aliases.get(name);
-        if (cached == null || !cached.readAt().plus(aliasTtl).isAfter(now)) {
-            cached = new AliasEntry(registry.aliases(name), now);
-            aliases.put(name, cached);
+        AliasEntry cached;
+        synchronized (aliases) {
+            cached = aliases.get(name);
         }
-        var version = cached.aliases().choose(callerKey, ThreadLocalRandom.current().nextInt(100));
-        if (version == null) {
-            throw NotFoundException.model(name);
+        if (cached != null && cached.readAt().plus(aliasTtl).isAfter(now)) {
+            return cached.aliases();
         }
-        return version;
+        Aliases read;
+        try {
+            read = registry.aliases(name);
+        } catch (RuntimeException e) {
+            if (cached != null) { // serve the last known aliases, and try the registry again after another TTL
+                events.registryUnavailable(name, String.valueOf(e), true);
+                synchronized (aliases) {
+                    aliases.put(name, new AliasEntry(cached.aliases(), now));
+                }
+                return cached.aliases();
+            }
+            events.registryUnavailable(name, String.valueOf(e), false);
+            throw unavailable("REGISTRY_UNAVAILABLE", "the model registry cannot be read right now; try again", name, e);
+        }
+        synchronized (aliases) {
+            aliases.put(name, new AliasEntry(read, now));
+        }
+        return read;
+    }
+
+    private static void closeEvicted(Slot slot) {
+        var future = slot.future();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            future.join().predictor().close();
+        }
+    }
+
+    /** An access-ordered map that drops its least recently used entry beyond {@code max}. */
+    private static <K, V> Map<K, V> lru(int max, java.util.function.Consumer<V> onEvict) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                if (size() <= max) {
+                    return false;
+                }
+                if (onEvict != null) {
+                    onEvict.accept(eldest.getValue());
+                }
+                return true;
+            }
+        };
+    }
+
+    /** @return versions this cache keeps loaded at most */
+    public int maxVersions() {
+        return maxVersions;
     }
 
     @Override
     public void close() {
         loaded().forEach(m -> m.predictor().close());
-        models.clear();
+        synchronized (models) {
+            models.clear();
+        }
     }
 }

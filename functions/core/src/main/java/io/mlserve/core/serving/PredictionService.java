@@ -1,6 +1,8 @@
 package io.mlserve.core.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.core.error.MlServeException;
+import io.mlserve.core.error.ModelRejectedException;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.model.ModelRef;
@@ -56,16 +58,34 @@ public final class PredictionService {
      */
     public PredictResponse predict(
             String name, String version, String callerKey, JsonNode body, String requestId, String source) {
-        var model = models.get(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version), callerKey);
+        var resolved = models.resolve(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version), callerKey);
+        LoadedModel model;
+        try {
+            model = models.load(resolved.ref());
+        } catch (MlServeException e) {
+            // A registered version that cannot serve (rejected, files missing) failed this request: the
+            // canary guard and the stats must see it. Unknown versions and storage outages are not the version's fault.
+            if (e instanceof ModelRejectedException) {
+                write(resolved.ref(), requestId, List.of(failure(resolved.ref(), requestId, 0, source, e.code())));
+            }
+            throw e;
+        }
         var parsed = parser.parse(body, model.manifest());
+        // A canary request that dies mid-work (timeout, out of memory) cannot log itself: a marker written
+        // first is left behind and counts as a failed request; it is removed when the request finishes.
+        var marker = resolved.canary() ? PredictionRecord.inFlight(model.ref(), requestId, clock.instant(), source) : null;
+        if (marker != null) {
+            log.write(List.of(marker));
+        }
         long started = System.nanoTime();
         List<Prediction> predictions;
         try {
             predictions = model.predictor().predict(parsed.batch());
         } catch (RuntimeException e) {
             // The model failed, not the caller: record it so the version's error rate (canary guard, stats) sees it.
-            write(model.ref(), requestId, List.of(new PredictionRecord(model.ref(), requestId, 0, clock.instant(), Map.of(), null,
-                    (System.nanoTime() - started) / 1e6, source, "INFERENCE_FAILED")));
+            write(model.ref(), requestId, List.of(failure(model.ref(), requestId, (System.nanoTime() - started) / 1e6, source,
+                    "INFERENCE_FAILED")));
+            retract(marker);
             throw e;
         }
         double inferenceMs = (System.nanoTime() - started) / 1e6;
@@ -76,8 +96,19 @@ public final class PredictionService {
                     model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source, null));
         }
         write(model.ref(), requestId, records);
+        retract(marker);
         events.predicted(model.ref(), predictions.size(), inferenceMs);
         return new PredictResponse(model.ref().name(), model.ref().version(), requestId, predictions);
+    }
+
+    private PredictionRecord failure(ModelRef ref, String requestId, double latencyMs, String source, String code) {
+        return new PredictionRecord(ref, requestId, 0, clock.instant(), Map.of(), null, latencyMs, source, code);
+    }
+
+    private void retract(PredictionRecord marker) {
+        if (marker != null) {
+            log.retract(marker);
+        }
     }
 
     private void write(ModelRef model, String requestId, List<PredictionRecord> records) {

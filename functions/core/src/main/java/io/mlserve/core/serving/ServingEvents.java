@@ -32,6 +32,15 @@ public interface ServingEvents {
      */
     void modelLoaded(ModelRef model, double loadMs);
 
+    /**
+     * The registry could not be read for a model's aliases.
+     *
+     * @param model model name
+     * @param reason the storage error
+     * @param servedStale true when the last known aliases were used instead
+     */
+    default void registryUnavailable(String model, String reason, boolean servedStale) {}
+
     /** Discards everything: for tests and tools. */
     ServingEvents NONE = new ServingEvents() {
         @Override

@@ -27,4 +27,12 @@ public interface PredictionLog {
      * @return how many were stored and how many were lost
      */
     WriteResult write(List<PredictionRecord> records);
+
+    /**
+     * Removes a record written earlier, best effort (an in-flight marker once its request has
+     * finished). A failure leaves the marker, which then counts as one failed request.
+     *
+     * @param record the record to remove (matched by model, version, time, request and row)
+     */
+    void retract(PredictionRecord record);
 }

@@ -29,6 +29,25 @@ public record PredictionRecord(
         String source,
         String error) {
 
+    /** Error code of an in-flight marker: a request that started and has not (yet) finished. */
+    public static final String INCOMPLETE = "INCOMPLETE";
+    /** Row index of an in-flight marker. */
+    public static final int MARKER_ROW = 99_999;
+
+    /**
+     * A record written before risky work starts, so a request that dies (timeout, out of memory)
+     * still counts as failed; removed with {@link PredictionLog#retract} when the request finishes.
+     *
+     * @param model the version that will answer
+     * @param requestId the request
+     * @param at when the work starts
+     * @param source who asked
+     * @return the marker
+     */
+    public static PredictionRecord inFlight(ModelRef model, String requestId, Instant at, String source) {
+        return new PredictionRecord(model, requestId, MARKER_ROW, at, Map.of(), null, 0, source, INCOMPLETE);
+    }
+
     /** @return true when this item records a failed request rather than a predicted row */
     public boolean failed() {
         return error != null;

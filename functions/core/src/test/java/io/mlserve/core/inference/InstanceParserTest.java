@@ -48,7 +48,7 @@ class InstanceParserTest {
         assertThatThrownBy(() -> parser.parse(Json.parseRequest("{\"instances\": [" + good + ", " + instance + "]}"),
                         Manifests.mixed(null)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.INVALID_INPUT);
                     assertThat(e.code()).isEqualTo("INVALID_INSTANCES");
                     @SuppressWarnings("unchecked")
                     var problems = (List<Map<String, Object>>) ((Map<String, Object>) e.details()).get("problems");

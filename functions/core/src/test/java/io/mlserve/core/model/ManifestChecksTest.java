@@ -24,7 +24,7 @@ class ManifestChecksTest {
 
         assertThatThrownBy(() -> ManifestChecks.requireValid(ref, manifest, onnx))
                 .isInstanceOfSatisfying(ModelRejectedException.class, e -> {
-                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.UNAVAILABLE);
                     assertThat(e.problems()).singleElement().asString().contains("sha256");
                 });
     }

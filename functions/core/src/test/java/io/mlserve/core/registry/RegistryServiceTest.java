@@ -74,7 +74,7 @@ class RegistryServiceTest {
     void register_shouldConflict_whenVersionExists() {
         register("1");
 
-        assertThatThrownBy(() -> register("1")).isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> register("1")).isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.CONFLICT));
     }
 
     @Test
@@ -82,7 +82,7 @@ class RegistryServiceTest {
         upload("2", "tampered".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> service.register("mixed", "s3://models-bucket/models/mixed/2/", "k"))
                 .isInstanceOfSatisfying(MlServeException.class, e -> {
-                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.UNPROCESSABLE);
                     assertThat(e.getMessage()).contains("sha256");
                 });
 
@@ -92,7 +92,7 @@ class RegistryServiceTest {
                 .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.getMessage()).contains("ONNX input 'x'"));
 
         assertThatThrownBy(() -> service.register("mixed", "s3://models-bucket/models/mixed/4/", "k"))
-                .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.status()).isEqualTo(422));
+                .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.UNPROCESSABLE));
         assertThat(registry.versions("mixed")).isEmpty();
     }
 
@@ -163,7 +163,7 @@ class RegistryServiceTest {
         service.setCanary("mixed", "2", 60, null, "b"); // someone else moved it meanwhile
 
         assertThatThrownBy(() -> service.rollBackCanary("mixed", seen, "canary-guard", "p95 900 ms"))
-                .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.status()).isEqualTo(409));
+                .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.CONFLICT));
         assertThat(registry.aliases("mixed").canaryWeight()).isEqualTo(60);
     }
 }

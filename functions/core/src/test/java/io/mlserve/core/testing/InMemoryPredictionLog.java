@@ -18,4 +18,11 @@ public final class InMemoryPredictionLog implements PredictionLog {
         records.addAll(batch);
         return new WriteResult(batch.size(), 0, null);
     }
+
+    @Override
+    public void retract(PredictionRecord record) {
+        if (!failing) {
+            records.remove(record);
+        }
+    }
 }

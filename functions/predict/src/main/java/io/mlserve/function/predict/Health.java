@@ -1,14 +1,13 @@
 package io.mlserve.function.predict;
 
+import io.mlserve.core.model.Task;
 import io.mlserve.core.serving.PredictionService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** {@code GET /health}: this function's build and the model versions loaded in this container. */
+/** {@code GET /health} (public: up and the build, nothing else) and {@code GET /health/details} (any key). */
 final class Health {
     private static final String VERSION = buildVersion();
 
@@ -16,28 +15,56 @@ final class Health {
     private final Clock clock;
     private final Instant startedAt;
 
+    /**
+     * What anyone may see.
+     *
+     * @param status always {@code ok} when the function answers
+     * @param version the build
+     */
+    record Summary(String status, String version) {}
+
+    /**
+     * What a key holder may see.
+     *
+     * @param status {@code ok}
+     * @param service {@code mlserve-predict}
+     * @param version the build
+     * @param functionName the Lambda function
+     * @param functionVersion its version
+     * @param runtime the JVM
+     * @param containerUptimeSeconds since this container started
+     * @param models versions loaded in this container
+     */
+    record Report(String status, String service, String version, String functionName, String functionVersion, String runtime,
+            long containerUptimeSeconds, List<LoadedVersion> models) {}
+
+    /**
+     * @param name model
+     * @param version version
+     * @param task classification or regression
+     * @param loadedAt when this container loaded it
+     */
+    record LoadedVersion(String name, String version, Task task, String loadedAt) {}
+
     Health(PredictionService predictions, Clock clock) {
         this.predictions = predictions;
         this.clock = clock;
         this.startedAt = clock.instant();
     }
 
-    Map<String, Object> report() {
-        var report = new LinkedHashMap<String, Object>();
-        report.put("status", "ok");
-        report.put("service", "mlserve-predict");
-        report.put("version", VERSION);
-        report.put("functionName", System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"));
-        report.put("functionVersion", System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", "local"));
-        report.put("runtime", "java " + Runtime.version());
-        report.put("containerUptimeSeconds", Duration.between(startedAt, clock.instant()).toSeconds());
-        List<Map<String, Object>> models = predictions.loadedModels().stream()
-                .map(m -> Map.<String, Object>of(
-                        "name", m.ref().name(), "version", m.ref().version(), "task", m.manifest().task(),
-                        "loadedAt", m.loadedAt().toString()))
-                .toList();
-        report.put("models", models);
-        return report;
+    Summary summary() {
+        return new Summary("ok", VERSION);
+    }
+
+    Report report() {
+        return new Report("ok", "mlserve-predict", VERSION,
+                System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "local"),
+                System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_VERSION", "local"),
+                "java " + Runtime.version(),
+                Duration.between(startedAt, clock.instant()).toSeconds(),
+                predictions.loadedModels().stream()
+                        .map(m -> new LoadedVersion(m.ref().name(), m.ref().version(), m.manifest().task(), m.loadedAt().toString()))
+                        .toList());
     }
 
     /** From a resource filtered at build time: works from the jar and from Lambda's unpacked /var/task alike. */

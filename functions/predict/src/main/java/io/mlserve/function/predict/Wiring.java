@@ -32,11 +32,12 @@ record Wiring(FunctionConfig config, PredictionService predictions, Metrics metr
         var metrics = MetricsFactory.getMetricsInstance();
         metrics.setNamespace(namespace);
         var events = new PowertoolsServingEvents(metrics, namespace);
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
+        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
-        var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl());
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl());
+        var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl(),
+                config.modelCacheVersions());
+        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
         var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
         return new Wiring(config, service, metrics, clock);
     }

@@ -58,7 +58,7 @@ class ExampleModelsHandlerTest {
         var handler = new PredictHandler(new Wiring(config, service, metrics, clock));
 
         // WHEN its sample request goes through the handler
-        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/" + example + "/predict")
+        var event = new APIGatewayProxyRequestEvent().withRequestContext(FakeContext.authorized("predict")).withHttpMethod("POST").withPath("/models/" + example + "/predict")
                 .withBody(Files.readString(dir.resolve("sample-request.json")));
         var response = handler.handleRequest(event, new FakeContext("r-" + example));
 

@@ -67,4 +67,14 @@ record FakeContext(String getAwsRequestId) implements Context {
             }
         };
     }
+
+    /**
+     * @param role the key's role, as the authorizer puts it into the request context
+     * @return a request context like API Gateway's after the authorizer allowed a key
+     */
+    static com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext authorized(String role) {
+        var context = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext();
+        context.setAuthorizer(java.util.Map.of("role", role, "keyName", "test-" + role));
+        return context;
+    }
 }

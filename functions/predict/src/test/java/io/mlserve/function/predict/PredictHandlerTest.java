@@ -92,7 +92,7 @@ class PredictHandlerTest {
     }
 
     private APIGatewayProxyResponseEvent call(String method, String path, String body) {
-        var event = new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path).withBody(body);
+        var event = new APIGatewayProxyRequestEvent().withRequestContext(FakeContext.authorized("predict")).withHttpMethod(method).withPath(path).withBody(body);
         return handler.handleRequest(event, new FakeContext("req-" + System.nanoTime()));
     }
 
@@ -165,7 +165,7 @@ class PredictHandlerTest {
 
     @Test
     void predict_shouldReturn404_whenPinnedVersionUnknown() {
-        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/mixed/predict")
+        var event = new APIGatewayProxyRequestEvent().withRequestContext(FakeContext.authorized("predict")).withHttpMethod("POST").withPath("/models/mixed/predict")
                 .withQueryStringParameters(Map.of("version", "9")).withBody("{\"instances\": [" + ROW + "]}");
 
         var response = handler.handleRequest(event, new FakeContext("r1"));
@@ -199,11 +199,30 @@ class PredictHandlerTest {
     }
 
     @Test
+    void health_shouldSayOnlyUpAndVersion_whenPublic() {
+        var health = json(handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/health"),
+                new FakeContext("req-public")));
+
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        assertThat(health.get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(health.properties()).hasSize(2);
+    }
+
+    @Test
+    void healthDetails_shouldNeedAKey() {
+        var response = handler.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/health/details"),
+                new FakeContext("req-anonymous"));
+
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("UNAUTHORIZED");
+    }
+
+    @Test
     void health_shouldListModelsLoadedInThisContainer() {
-        assertThat(json(call("GET", "/health", null)).get("models")).isEmpty();
+        assertThat(json(call("GET", "/health/details", null)).get("models")).isEmpty();
 
         call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
-        var health = json(call("GET", "/health", null));
+        var health = json(call("GET", "/health/details", null));
 
         assertThat(health.get("status").asText()).isEqualTo("ok");
         assertThat(health.get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");

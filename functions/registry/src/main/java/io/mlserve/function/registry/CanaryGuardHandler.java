@@ -11,7 +11,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * EventBridge schedule (every minute): rolls back canaries that break their guard's limits and
- * publishes {@code CanaryRolledBack}. Returns its decisions (handy when invoked by hand). Env vars:
+ * publishes {@code CanaryRolledBack}. Returns its decisions (handy when invoked by hand); fails the
+ * invocation, after checking every model, when any model's check failed. Env vars:
  * see {@link FunctionConfig}, plus {@code EVENT_BUS_NAME}.
  */
 public final class CanaryGuardHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -34,6 +35,14 @@ public final class CanaryGuardHandler implements RequestHandler<Map<String, Obje
             var decisions = guard.checkAll();
             decisions.stream().filter(CanaryGuardService.Decision::rolledBack).forEach(d -> LOG.warn(
                     "canary {} of {} rolled back: {}", d.canary(), d.model(), d.reason()));
+            var failed = decisions.stream().filter(CanaryGuardService.Decision::failed).toList();
+            failed.forEach(d -> LOG.error("canary guard could not check {}: {}", d.model(), d.reason()));
+            if (!failed.isEmpty()) {
+                // Every model was checked; failing the invocation now makes the Errors alarm fire and
+                // EventBridge retry (then dead-letter) the run, instead of a silent partial success.
+                throw new IllegalStateException("canary guard failed for " + failed.size() + " of " + decisions.size()
+                        + " model(s): " + failed.stream().map(CanaryGuardService.Decision::model).toList());
+            }
             return Map.of("checked", decisions.size(), "decisions", decisions);
         });
     }

@@ -1,40 +1,85 @@
 package io.mlserve.function.registry;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlserve.aws.ApiResponses;
 import io.mlserve.core.error.InvalidInputException;
-import io.mlserve.core.error.NotFoundException;
-import io.mlserve.core.error.RequestRejectedException;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.model.OutputSpec;
+import io.mlserve.core.model.Task;
+import io.mlserve.core.registry.Aliases;
+import io.mlserve.core.registry.AuditEntry;
 import io.mlserve.core.registry.CanaryGuard;
+import io.mlserve.core.registry.RegisteredVersion;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.store.ModelStore;
+import io.mlserve.http.HttpEdge;
+import io.mlserve.http.HttpRequest;
+import io.mlserve.http.HttpResponse;
+import io.mlserve.http.JsonFields;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
-/** Routes registry and prediction-log requests to the services; maps bodies in and out. */
+/** The registry and prediction-log routes: request bodies read strictly, responses as records. */
 final class RegistryApi {
-    private static final Pattern MODELS = Pattern.compile("^/models/?$");
-    private static final Pattern MODEL = Pattern.compile("^/models/([^/]+)/?$");
-    private static final Pattern VERSIONS = Pattern.compile("^/models/([^/]+)/versions/?$");
-    private static final Pattern ALIAS = Pattern.compile("^/models/([^/]+)/aliases/([^/]+)/?$");
-    private static final Pattern AUDIT = Pattern.compile("^/models/([^/]+)/audit/?$");
-    private static final Pattern STATS = Pattern.compile("^/models/([^/]+)/stats/?$");
-    private static final Pattern PREDICTIONS = Pattern.compile("^/predictions/?$");
+    private static final Set<String> GUARD_FIELDS = Set.of("maxErrorRate", "maxP95LatencyMs", "minRequests", "windowMinutes");
 
     private final RegistryService registry;
     private final ModelStore store;
     private final PredictionLogApi log;
+
+    /** @param models every model with its aliases */
+    record ModelList(List<ModelSummary> models) {}
+
+    /**
+     * @param name model
+     * @param production production version, or null
+     * @param canary canary version, or null
+     * @param canaryWeight percent of traffic on the canary
+     */
+    record ModelSummary(String name, String production, String canary, int canaryWeight) {}
+
+    /** @param versions every registered version */
+    record VersionList(List<RegisteredVersion> versions) {}
+
+    /** @param entries the audit trail, oldest first */
+    record AuditList(List<AuditEntry> entries) {}
+
+    /**
+     * A model for callers: aliases, what the production version expects and answers, and its versions.
+     *
+     * @param name model
+     * @param production production version
+     * @param canary canary version
+     * @param canaryWeight percent on the canary
+     * @param canaryGuard the canary's rollback limits
+     * @param manifest the production version's contract, without mlserve's wiring and test samples
+     * @param versions every registered version
+     */
+    record ModelDescription(String name, String production, String canary, int canaryWeight, CanaryGuard canaryGuard,
+            @JsonUnwrapped ContractView manifest, List<RegisteredVersion> versions) {}
+
+    /**
+     * The caller-facing part of a manifest.
+     *
+     * @param version version
+     * @param task classification or regression
+     * @param description free text
+     * @param features ordered features with types and allowed values
+     * @param output what the outputs mean
+     * @param metrics the producer's metrics
+     * @param sha256 of model.onnx
+     * @param createdAt creation time
+     * @param producedBy provenance
+     * @param manifestError set instead when the manifest cannot be read
+     */
+    record ContractView(String version, Task task, String description, List<io.mlserve.core.model.Feature> features,
+            OutputSpec output, Map<String, Double> metrics, String sha256, String createdAt, JsonNode producedBy,
+            String manifestError) {}
 
     RegistryApi(RegistryService registry, ModelStore store, PredictionLogApi log) {
         this.registry = registry;
@@ -42,160 +87,113 @@ final class RegistryApi {
         this.log = log;
     }
 
-    APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, String requestId) {
-        var method = Optional.ofNullable(event.getHttpMethod()).orElse("GET");
-        var path = Optional.ofNullable(event.getPath()).orElse("/");
-        var query = Optional.ofNullable(event.getQueryStringParameters()).orElse(Map.of());
-        Matcher m;
-        if (MODELS.matcher(path).matches()) {
-            allow(method, path, "GET");
-            return ApiResponses.ok(requestId, Map.of("models", registry.list().stream().map(RegistryApi::summary).toList()));
-        }
-        if ((m = MODEL.matcher(path)).matches()) {
-            allow(method, path, "GET");
-            return ApiResponses.ok(requestId, describe(m.group(1)));
-        }
-        if ((m = VERSIONS.matcher(path)).matches()) {
-            if (method.equals("POST")) {
-                var location = text(body(event), "location");
-                var version = registry.register(m.group(1), location, actor(event));
-                return ApiResponses.json(requestId, 201, version);
-            }
-            allow(method, path, "GET, POST");
-            return ApiResponses.ok(requestId, Map.of("versions", registry.describe(m.group(1)).versions()));
-        }
-        if ((m = ALIAS.matcher(path)).matches()) {
-            allow(method, path, "PUT");
-            var body = body(event);
-            var aliases = switch (m.group(2)) {
-                case "production" -> registry.setProduction(m.group(1), text(body, "version"), actor(event));
-                case "canary" -> registry.setCanary(m.group(1), text(body, "version"), weight(body), guard(body), actor(event));
-                default -> throw new InvalidInputException("UNKNOWN_ALIAS", "aliases are 'production' and 'canary'",
-                        Map.of("alias", m.group(2)));
-            };
-            return ApiResponses.ok(requestId, aliases);
-        }
-        if ((m = AUDIT.matcher(path)).matches()) {
-            allow(method, path, "GET");
-            return ApiResponses.ok(requestId, Map.of("entries", registry.audit(m.group(1))));
-        }
-        if ((m = STATS.matcher(path)).matches()) {
-            allow(method, path, "GET");
-            return ApiResponses.ok(requestId, log.stats(ModelRef.checkName(m.group(1)), query));
-        }
-        if (PREDICTIONS.matcher(path).matches()) {
-            allow(method, path, "GET");
-            return ApiResponses.ok(requestId, log.predictions(query));
-        }
-        throw NotFoundException.route(method, path);
+    /**
+     * @param maxRequestBytes largest body accepted
+     * @return the registry function's edge
+     */
+    HttpEdge edge(int maxRequestBytes) {
+        return HttpEdge.builder(maxRequestBytes)
+                .route("GET", "/models", request -> HttpResponse.ok(new ModelList(registry.list().stream()
+                        .map(e -> new ModelSummary(e.name(), e.aliases().production(), e.aliases().canary(), e.aliases().canaryWeight()))
+                        .toList())))
+                .route("GET", "/models/{name}", request -> HttpResponse.ok(describe(request.path("name"))))
+                .route("GET", "/models/{name}/versions", request ->
+                        HttpResponse.ok(new VersionList(registry.describe(request.path("name")).versions())))
+                .route("POST", "/models/{name}/versions", request -> HttpResponse.created(registry.register(request.path("name"),
+                        JsonFields.requiredText(request.jsonObject(), "location"), request.caller().actor())))
+                .route("PUT", "/models/{name}/aliases/{alias}", this::setAlias)
+                .route("GET", "/models/{name}/audit", request -> HttpResponse.ok(new AuditList(registry.audit(request.path("name")))))
+                .route("GET", "/models/{name}/stats", request ->
+                        HttpResponse.ok(log.stats(ModelRef.checkName(request.path("name")), request.query())))
+                .route("GET", "/predictions", request -> HttpResponse.ok(log.predictions(request.query())))
+                .build();
     }
 
-    /** The registry entry plus what a caller needs from the production version's manifest. */
-    private Map<String, Object> describe(String name) {
+    private HttpResponse setAlias(HttpRequest request) {
+        var name = request.path("name");
+        var alias = request.path("alias");
+        if (!alias.equals("production") && !alias.equals("canary")) {
+            throw new InvalidInputException("UNKNOWN_ALIAS", "aliases are 'production' and 'canary'",
+                    Map.of("alias", alias.length() > 64 ? alias.substring(0, 64) : alias));
+        }
+        var body = request.jsonObject();
+        var actor = request.caller().actor();
+        Aliases aliases = alias.equals("production")
+                ? registry.setProduction(name, JsonFields.requiredText(body, "version"), actor)
+                : registry.setCanary(name, JsonFields.requiredText(body, "version"), weight(body), guard(body), actor);
+        return HttpResponse.ok(aliases);
+    }
+
+    private ModelDescription describe(String name) {
         var entry = registry.describe(name);
-        var view = new LinkedHashMap<String, Object>();
-        view.put("name", name);
-        view.put("production", entry.aliases().production());
-        view.put("canary", entry.aliases().canary());
-        view.put("canaryWeight", entry.aliases().canaryWeight());
-        if (entry.aliases().guard() != null) {
-            view.put("canaryGuard", entry.aliases().guard());
+        var aliases = entry.aliases();
+        ContractView contract = null;
+        if (aliases.production() != null) {
+            contract = store.fetch(new ModelRef(name, aliases.production())).map(stored -> contract(stored.manifestJson())).orElse(null);
         }
-        var production = entry.aliases().production();
-        if (production != null) {
-            store.fetch(new ModelRef(name, production)).ifPresent(stored -> view.putAll(manifestView(stored.manifestJson())));
-        }
-        view.put("versions", entry.versions());
-        return view;
+        return new ModelDescription(name, aliases.production(), aliases.canary(), aliases.canaryWeight(), aliases.guard(), contract,
+                entry.versions());
     }
 
-    private static Map<String, Object> manifestView(byte[] manifestJson) {
+    private static ContractView contract(byte[] manifestJson) {
         try {
-            ObjectNode manifest = Json.MAPPER.valueToTree(ModelManifest.parse(manifestJson));
-            // ONNX wiring and test samples are for mlserve, not for callers
-            manifest.remove(List.of("input", "samples", "schemaVersion", "name"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = Json.MAPPER.convertValue(manifest, Map.class);
-            return map;
-        } catch (IOException e) {
-            return Map.of("manifestError", "manifest.json is unreadable: " + e.getMessage());
+            var m = ModelManifest.parse(manifestJson);
+            return new ContractView(m.version(), m.task(), m.description(), m.features(), m.output(), m.metrics(), m.sha256(),
+                    m.createdAt(), m.producedBy(), null);
+        } catch (IOException | IllegalArgumentException e) {
+            return new ContractView(null, null, null, null, null, null, null, null, null,
+                    "manifest.json is unreadable: " + Json.describe(e));
         }
     }
 
-    private static Map<String, Object> summary(RegistryService.ModelEntry entry) {
-        var map = new LinkedHashMap<String, Object>();
-        map.put("name", entry.name());
-        map.put("production", entry.aliases().production());
-        map.put("canary", entry.aliases().canary());
-        map.put("canaryWeight", entry.aliases().canaryWeight());
-        return map;
+    private static int weight(JsonNode body) {
+        try {
+            var weight = JsonFields.optionalInt(body.get("weight"), 0, Aliases.MAX_WEIGHT);
+            if (weight == null) {
+                throw new IllegalArgumentException("must be an integer from 0 to " + Aliases.MAX_WEIGHT);
+            }
+            return weight;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("INVALID_WEIGHT", "'weight' " + e.getMessage(), Map.of("field", "weight"));
+        }
     }
 
-    private static JsonNode body(APIGatewayProxyRequestEvent event) {
-        var raw = event.getBody();
-        if (raw != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            raw = new String(java.util.Base64.getDecoder().decode(raw), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        var body = Json.parseRequest(raw);
-        if (!body.isObject()) {
-            throw new InvalidInputException("INVALID_REQUEST", "the body must be a JSON object", null);
-        }
-        return body;
-    }
-
-    private static String text(JsonNode body, String field) {
-        var node = body.get(field);
-        if (node == null || node.isNull()) {
-            throw new InvalidInputException("MISSING_FIELD", "the body must have '" + field + "'", Map.of("field", field));
-        }
-        if (!node.isTextual() && !node.isIntegralNumber()) {
-            throw new InvalidInputException("INVALID_FIELD", "'" + field + "' must be a string", Map.of("field", field));
-        }
-        return node.asText();
-    }
-
-    private static Integer weight(JsonNode body) {
-        var node = body.get("weight");
-        if (node == null || !node.isIntegralNumber()) {
-            throw new InvalidInputException("INVALID_WEIGHT", "'weight' must be an integer from 0 to 100",
-                    Map.of("weight", String.valueOf(node)));
-        }
-        return node.intValue();
-    }
-
+    /** Strict: an object of known fields, each a finite JSON number in range (no strings, NaN or overflow). */
     private static CanaryGuard guard(JsonNode body) {
         var node = body.get("guard");
         if (node == null || node.isNull()) {
             return null;
         }
+        if (!node.isObject()) {
+            throw CanaryGuard.invalid(List.of("guard must be an object"));
+        }
+        var problems = new ArrayList<String>();
+        JsonFields.unknownFields(node, GUARD_FIELDS).forEach(f -> problems.add("unknown field '" + f + "'"));
+        Double maxErrorRate = number(node, "maxErrorRate", 1, problems);
+        Double maxP95LatencyMs = number(node, "maxP95LatencyMs", CanaryGuard.MAX_LATENCY_MS, problems);
+        Integer minRequests = integer(node, "minRequests", 1, CanaryGuard.MAX_MIN_REQUESTS, problems);
+        Integer windowMinutes = integer(node, "windowMinutes", 1, CanaryGuard.MAX_WINDOW_MINUTES, problems);
+        if (!problems.isEmpty()) {
+            throw CanaryGuard.invalid(problems);
+        }
+        return new CanaryGuard(maxErrorRate, maxP95LatencyMs, minRequests, windowMinutes);
+    }
+
+    private static Double number(JsonNode guard, String field, double max, List<String> problems) {
         try {
-            var guard = Json.MAPPER.treeToValue(node, CanaryGuard.class);
-            if ((guard.maxErrorRate() != null && (guard.maxErrorRate() < 0 || guard.maxErrorRate() > 1))
-                    || (guard.maxP95LatencyMs() != null && guard.maxP95LatencyMs() < 0)
-                    || (guard.minRequests() != null && guard.minRequests() < 1)
-                    || (guard.windowMinutes() != null && (guard.windowMinutes() < 1 || guard.windowMinutes() > 1440))) {
-                throw new InvalidInputException("INVALID_GUARD",
-                        "guard: maxErrorRate 0–1, maxP95LatencyMs ≥ 0, minRequests ≥ 1, windowMinutes 1–1440", Map.of());
-            }
-            return guard;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidInputException("INVALID_GUARD", "guard is not valid: " + e.getMessage(), Map.of());
+            return JsonFields.optionalNumber(guard.get(field), 0, max);
+        } catch (IllegalArgumentException e) {
+            problems.add(field + " " + e.getMessage());
+            return null;
         }
     }
 
-    private static String actor(APIGatewayProxyRequestEvent event) {
-        var context = event.getRequestContext();
-        if (context != null && context.getIdentity() != null && context.getIdentity().getApiKey() != null) {
-            // the audit trail names the key by a fingerprint, never by its secret value
-            var key = context.getIdentity().getApiKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            return "apiKey:" + io.mlserve.core.model.ManifestChecks.sha256Hex(key).substring(0, 12);
-        }
-        return "api";
-    }
-
-    private static void allow(String method, String path, String allowed) {
-        if (!List.of(allowed.split(", ")).contains(method)) {
-            throw RequestRejectedException.methodNotAllowed(method, path, allowed);
+    private static Integer integer(JsonNode guard, String field, int min, int max, List<String> problems) {
+        try {
+            return JsonFields.optionalInt(guard.get(field), min, max);
+        } catch (IllegalArgumentException e) {
+            problems.add(field + " " + e.getMessage());
+            return null;
         }
     }
 }

@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import io.mlserve.aws.ApiResponses;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.http.HttpEdge;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -15,20 +15,19 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * {@code GET /models/{name}/stats}, {@code GET /predictions}. Env vars: see {@link FunctionConfig}.
  */
 public final class RegistryHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private final RegistryApi api;
+    private final HttpEdge edge;
 
     /** Called by the runtime once per execution environment (INIT). */
     public RegistryHandler() {
-        this(RegistryWiring.fromEnvironment(System.getenv()).api());
+        this(RegistryWiring.fromEnvironment(System.getenv()));
     }
 
-    RegistryHandler(RegistryApi api) { // tests pass their own
-        this.api = api;
+    RegistryHandler(RegistryWiring wiring) { // tests pass their own
+        this.edge = wiring.api().edge(wiring.maxRequestBytes());
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        var requestId = context.getAwsRequestId();
-        return PowertoolsLogging.withLogging(context, () -> ApiResponses.guard(requestId, () -> api.handle(event, requestId)));
+        return PowertoolsLogging.withLogging(context, () -> edge.handle(event, context.getAwsRequestId()));
     }
 }

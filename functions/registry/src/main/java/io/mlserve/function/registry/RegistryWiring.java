@@ -21,14 +21,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * @param api the routes
  * @param registry the registry use cases (also used by the canary guard)
+ * @param maxRequestBytes largest request body accepted
  */
-record RegistryWiring(RegistryApi api, RegistryService registry) {
+record RegistryWiring(RegistryApi api, RegistryService registry, int maxRequestBytes) {
 
     static CanaryGuardService canaryGuard(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
         var clock = Clock.systemUTC();
         var dynamoDb = AwsClients.dynamoDb();
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
+        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 registryService(config, dynamoDb, store, clock),
                 new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
@@ -48,9 +49,9 @@ record RegistryWiring(RegistryApi api, RegistryService registry) {
         var config = FunctionConfig.fromEnv(env);
         var clock = Clock.systemUTC();
         var dynamoDb = AwsClients.dynamoDb();
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket());
+        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         var registry = registryService(config, dynamoDb, store, clock);
         var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
-        return new RegistryWiring(new RegistryApi(registry, store, log), registry);
+        return new RegistryWiring(new RegistryApi(registry, store, log), registry, config.maxRequestBytes());
     }
 }
