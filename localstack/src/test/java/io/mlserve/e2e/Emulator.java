@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -30,7 +31,10 @@ final class Emulator {
 
     final JsonNode outputs;
     final String apiUrl;
+    /** The admin key: every route (registration, aliases, audit, the log). */
     final String apiKey;
+    /** A predict key: predict and read-only routes. */
+    final String predictKey;
     final URI endpoint;
     final Region region;
     final AwsCredentialsProvider credentials;
@@ -40,7 +44,8 @@ final class Emulator {
         this.outputs = outputs;
         var url = outputs.path("ApiUrl").asText();
         this.apiUrl = url.endsWith("/") ? url : url + "/";
-        this.apiKey = outputs.path("ApiKey").asText(null);
+        this.apiKey = outputs.path("AdminApiKey").asText(outputs.path("ApiKey").asText(null));
+        this.predictKey = outputs.path("PredictApiKey").asText(null);
         this.endpoint = URI.create(env("AWS_ENDPOINT_URL", "http://localhost:4566"));
         this.region = Region.of(env("AWS_REGION", env("AWS_DEFAULT_REGION", "us-east-1")));
         this.credentials = System.getenv("AWS_ACCESS_KEY_ID") != null
@@ -152,6 +157,38 @@ final class Emulator {
         var promoted = put("models/" + name + "/aliases/production", JSON.createObjectNode().put("version", version).toString());
         if (promoted.status() != 200) {
             throw new AssertionError("promoting " + name + ":" + version + " failed: " + promoted.body());
+        }
+    }
+
+    /**
+     * Any request, as a hostile or clumsy client would send it: no header is added but those given
+     * ({@code x-api-key} only when {@code key} is not null). The body is parsed as JSON when it is JSON.
+     */
+    Response raw(String method, String path, byte[] body, Map<String, String> headers, String key) {
+        var request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        if (key != null) {
+            request.header("x-api-key", key);
+        }
+        try {
+            var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var text = response.body();
+            if (text.contains(MOCK_MARKER)) {
+                throw new AssertionError("the emulator returned a canned mock instead of running the Java handler: " + text);
+            }
+            JsonNode json = null;
+            try {
+                json = JSON.readTree(text);
+            } catch (IOException e) {
+                json = null;
+            }
+            return new Response(response.statusCode(), text, json);
+        } catch (IOException e) {
+            throw new AssertionError("API call failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
