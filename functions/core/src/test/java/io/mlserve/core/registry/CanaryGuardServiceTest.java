@@ -80,4 +80,30 @@ class CanaryGuardServiceTest {
 
         assertThat(guard(new CanaryHealth(100, 100, 900.0)).checkAll()).isEmpty();
     }
+
+    @Test
+    void checkAll_shouldCheckEveryOtherModel_whenOneModelFails() {
+        // GIVEN two models with canaries, the first of which cannot be measured
+        registry.serving("a", "1").serving("a", "2");
+        service.setProduction("a", "1", "t");
+        service.setCanary("a", "2", 25, null, "t");
+        canary(new CanaryGuard(0.05, 500.0, 20, 10));
+        var guard = new CanaryGuardService(registry, service, (model, version, from, to) -> {
+            if (model.equals("a")) {
+                throw new IllegalStateException("log query failed");
+            }
+            return new CanaryHealth(40, 4, 12.0);
+        }, events, clock);
+
+        // WHEN the guard runs
+        var decisions = guard.checkAll();
+
+        // THEN the failure is recorded for 'a' and 'm' is still rolled back
+        assertThat(decisions).hasSize(2);
+        assertThat(decisions).filteredOn(CanaryGuardService.Decision::failed).singleElement()
+                .satisfies(d -> assertThat(d.model()).isEqualTo("a"));
+        assertThat(decisions).filteredOn(CanaryGuardService.Decision::rolledBack).singleElement()
+                .satisfies(d -> assertThat(d.model()).isEqualTo("m"));
+        assertThat(registry.aliases("m").canaryWeight()).isZero();
+    }
 }

@@ -123,4 +123,65 @@ class ModelCacheTest {
         assertThatThrownBy(() -> cache.get("mixed", null, null)).isInstanceOf(ModelRejectedException.class);
         assertThat(store.fetches.get()).isEqualTo(2);
     }
+
+    @Test
+    void get_shouldRefuseAPinnedVersion_whenItWasNeverRegistered() {
+        // GIVEN files uploaded for version 'ghost' but never registered (issue 13, failure 2)
+        var store = storeWith("1");
+        store.put(new ModelRef("mixed", "ghost"), store.fetch(new ModelRef("mixed", "1")).orElseThrow().manifestJson(), onnx);
+        var cache = new ModelCache(store, new InMemoryModelRegistry().serving("mixed", "1"), loader, ServingEvents.NONE, clock,
+                Duration.ofSeconds(30));
+
+        // THEN pinning it is a 404, and nothing is loaded
+        assertThatThrownBy(() -> cache.get("mixed", "ghost", null)).isInstanceOfSatisfying(NotFoundException.class,
+                e -> assertThat(e.code()).isEqualTo("VERSION_NOT_FOUND"));
+        assertThat(loads.get()).isZero();
+    }
+
+    @Test
+    void get_shouldReject_whenBytesDoNotMatchTheSha256RecordedAtRegistration() {
+        // GIVEN a registered version whose model and manifest were both replaced (the manifest's own sha256 matches)
+        var store = storeWith("1");
+        var registry = new InMemoryModelRegistry().serving("mixed", "1", ManifestChecks.sha256Hex("original".getBytes(StandardCharsets.UTF_8)));
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> cache.get("mixed", null, null)).isInstanceOf(ModelRejectedException.class)
+                .hasMessageContaining("recorded when the version was registered");
+        assertThat(loads.get()).isZero();
+    }
+
+    @Test
+    void load_shouldKeepAtMostMaxVersions_andCloseTheEvicted() {
+        // GIVEN a cache of 2 versions and 4 registered versions
+        var store = storeWith("1");
+        var registry = new InMemoryModelRegistry().serving("mixed", "1");
+        for (var v : List.of("2", "3", "4")) {
+            store.put(new ModelRef("mixed", v), storeWith(v).fetch(new ModelRef("mixed", v)).orElseThrow().manifestJson(), onnx);
+            registry.serving("mixed", v);
+        }
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30), 2);
+
+        // WHEN all four are pinned in turn
+        for (var v : List.of("1", "2", "3", "4")) {
+            cache.get("mixed", v, null);
+        }
+
+        // THEN only the last two stay loaded
+        assertThat(cache.loaded()).extracting(m -> m.ref().version()).containsExactlyInAnyOrder("3", "4");
+    }
+
+    @Test
+    void get_shouldServeTheLastKnownAliases_whenTheRegistryFails() {
+        var store = storeWith("1");
+        var registry = new InMemoryModelRegistry().serving("mixed", "1");
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(5));
+        assertThat(cache.get("mixed", null, null).ref().version()).isEqualTo("1");
+
+        registry.failing = true;
+        clock.advance(Duration.ofSeconds(6));
+
+        assertThat(cache.get("mixed", null, null).ref().version()).isEqualTo("1");
+        assertThatThrownBy(() -> cache.get("other", null, null)).isInstanceOfSatisfying(io.mlserve.core.error.MlServeException.class,
+                e -> assertThat(e.code()).isEqualTo("REGISTRY_UNAVAILABLE"));
+    }
 }

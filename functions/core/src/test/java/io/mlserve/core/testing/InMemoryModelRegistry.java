@@ -20,12 +20,19 @@ public final class InMemoryModelRegistry implements ModelRegistry {
     private final Map<String, Map<String, RegisteredVersion>> versions = new ConcurrentHashMap<>();
     private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
     public final AtomicInteger aliasReads = new AtomicInteger();
+    /** When set, reads fail as an unreachable table would. */
+    public volatile boolean failing;
 
     /** Registers a serving version and points production at it, for tests that only need serving. */
     public InMemoryModelRegistry serving(String name, String version) {
+        return serving(name, version, null);
+    }
+
+    /** The same, with the sha256 registration recorded. */
+    public InMemoryModelRegistry serving(String name, String version, String sha256) {
         versions.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(version,
                 new RegisteredVersion(name, version, VersionStatus.SERVING, "s3://b/models/" + name + "/" + version + "/",
-                        null, "classification", Map.of(), "2026-11-23T00:00:00Z", "test"));
+                        sha256, "classification", Map.of(), "2026-11-23T00:00:00Z", "test"));
         var current = aliases.getOrDefault(name, Aliases.NONE);
         aliases.put(name, new Aliases(version, current.canary(), current.canaryWeight(), current.guard(), current.revision() + 1, null));
         return this;
@@ -33,6 +40,9 @@ public final class InMemoryModelRegistry implements ModelRegistry {
 
     @Override
     public Aliases aliases(String name) {
+        if (failing) {
+            throw new IllegalStateException("registry unreachable");
+        }
         aliasReads.incrementAndGet();
         return aliases.getOrDefault(name, Aliases.NONE);
     }
