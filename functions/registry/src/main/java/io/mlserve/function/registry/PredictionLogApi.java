@@ -1,13 +1,13 @@
 package io.mlserve.function.registry;
 
-import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionLogReader;
 import io.mlserve.core.logquery.PredictionQuery;
 import io.mlserve.core.logquery.PredictionStats;
 import io.mlserve.core.logquery.StatsCalculator;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,88 +31,88 @@ final class PredictionLogApi {
     }
 
     /**
-     * @param queryParams {@code model} (required), {@code version}, {@code from}, {@code to}, {@code limit}, {@code cursor}
-     * @return {@code {"items": [...], "nextCursor": "…" (absent on the last page), "count": n}}, newest first
+     * One page of the log, newest first.
+     *
+     * @param items the logged rows and failed requests
+     * @param nextCursor where the next page starts; absent on the last page
+     * @param count items on this page
      */
-    Object predictions(Map<String, String> queryParams) {
-        var page = reader.page(PredictionQuery.fromParams(queryParams, clock));
-        var body = new LinkedHashMap<String, Object>();
-        body.put("items", page.items().stream().map(PredictionLogApi::item).toList());
-        if (page.nextCursor() != null) {
-            body.put("nextCursor", page.nextCursor());
+    record LogPage(List<LogItem> items, String nextCursor, int count) {}
+
+    /**
+     * One logged row, or (with {@code error}) one failed request.
+     *
+     * @param model model
+     * @param version version that answered
+     * @param requestId the request
+     * @param row row index within the request
+     * @param timestamp when it was predicted
+     * @param inputs the validated features
+     * @param output the prediction; absent for a failed request
+     * @param error the failure's code; absent for a predicted row
+     * @param latencyMs inference time of the request
+     * @param source who asked
+     */
+    record LogItem(String model, String version, String requestId, int row, String timestamp, Map<String, Object> inputs,
+            Map<String, Object> output, String error, double latencyMs, String source) {
+        static LogItem of(PredictionRecord p) {
+            return new LogItem(p.model().name(), p.model().version(), p.requestId(), p.row(), p.timestamp().toString(), p.inputs(),
+                    p.output(), p.error(), p.latencyMs(), p.source());
         }
-        body.put("count", page.items().size());
-        return body;
+    }
+
+    /**
+     * Statistics over a window; see {@link StatsCalculator} for the definitions. Null percentiles and
+     * version are written as explicit nulls: they are part of the contract.
+     *
+     * @param model model
+     * @param version the version, or null for all versions
+     * @param from window start
+     * @param to window end
+     * @param count predicted rows
+     * @param requestCount successful requests
+     * @param errorCount failed requests
+     * @param errorRate errorCount / (count + errorCount)
+     * @param latencyMs latency percentiles
+     * @param classes label to rows, for classifiers
+     * @param values target to quantiles, for regressors
+     * @param truncated true when the window held more items than were counted
+     */
+    record Stats(String model, @JsonInclude(JsonInclude.Include.ALWAYS) String version, String from, String to, long count,
+            long requestCount, long errorCount, double errorRate, Latency latencyMs, Map<String, Long> classes,
+            Map<String, PredictionStats.Quantiles> values, boolean truncated) {}
+
+    /**
+     * @param p50 median, null without requests
+     * @param p95 95th percentile
+     * @param p99 99th percentile
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Latency(Double p50, Double p95, Double p99) {}
+
+    /**
+     * @param queryParams {@code model} (required), {@code version}, {@code from}, {@code to}, {@code limit}, {@code cursor}
+     * @return one page, newest first
+     */
+    LogPage predictions(Map<String, String> queryParams) {
+        var page = reader.page(PredictionQuery.fromParams(queryParams, clock));
+        return new LogPage(page.items().stream().map(LogItem::of).toList(), page.nextCursor(), page.items().size());
     }
 
     /**
      * @param model the model name from the path, already checked
      * @param queryParams {@code version}, {@code from}, {@code to}
-     * @return the statistics body; see {@link StatsCalculator} for the definitions
+     * @return the statistics
      */
-    Object stats(String model, Map<String, String> queryParams) {
+    Stats stats(String model, Map<String, String> queryParams) {
         var query = PredictionQuery.forModel(model, queryParams, clock);
         PredictionStats stats;
         try (var items = reader.outcomes(query)) {
             stats = calculator.compute(query, items);
         }
-        var body = new LinkedHashMap<String, Object>();
-        body.put("model", stats.model());
-        body.put("version", orNull(stats.version()));
-        body.put("from", stats.from().toString());
-        body.put("to", stats.to().toString());
-        body.put("count", stats.count());
-        body.put("requestCount", stats.requestCount());
-        body.put("errorCount", stats.errorCount());
-        body.put("errorRate", stats.errorRate());
-        var latency = new LinkedHashMap<String, Object>();
-        latency.put("p50", orNull(stats.latencyMs().p50()));
-        latency.put("p95", orNull(stats.latencyMs().p95()));
-        latency.put("p99", orNull(stats.latencyMs().p99()));
-        body.put("latencyMs", latency);
-        if (stats.classes() != null) {
-            body.put("classes", stats.classes());
-        }
-        if (stats.values() != null) {
-            var values = new LinkedHashMap<String, Object>();
-            stats.values().forEach((target, q) -> {
-                var quantiles = new LinkedHashMap<String, Object>();
-                quantiles.put("count", q.count());
-                quantiles.put("p05", q.p05());
-                quantiles.put("p25", q.p25());
-                quantiles.put("p50", q.p50());
-                quantiles.put("p75", q.p75());
-                quantiles.put("p95", q.p95());
-                quantiles.put("mean", q.mean());
-                values.put(target, quantiles);
-            });
-            body.put("values", values);
-        }
-        body.put("truncated", stats.truncated());
-        return body;
-    }
-
-    /** Json.MAPPER leaves out null values; these fields are part of the contract, so write an explicit null. */
-    private static Object orNull(Object value) {
-        return value == null ? NullNode.instance : value;
-    }
-
-    private static Map<String, Object> item(PredictionRecord p) {
-        var item = new LinkedHashMap<String, Object>();
-        item.put("model", p.model().name());
-        item.put("version", p.model().version());
-        item.put("requestId", p.requestId());
-        item.put("row", p.row());
-        item.put("timestamp", p.timestamp().toString());
-        item.put("inputs", p.inputs());
-        if (p.output() != null) {
-            item.put("output", p.output());
-        }
-        if (p.error() != null) {
-            item.put("error", p.error());
-        }
-        item.put("latencyMs", p.latencyMs());
-        item.put("source", p.source());
-        return item;
+        var latency = stats.latencyMs();
+        return new Stats(stats.model(), stats.version(), stats.from().toString(), stats.to().toString(), stats.count(),
+                stats.requestCount(), stats.errorCount(), stats.errorRate(), new Latency(latency.p50(), latency.p95(), latency.p99()),
+                stats.classes(), stats.values(), stats.truncated());
     }
 }
