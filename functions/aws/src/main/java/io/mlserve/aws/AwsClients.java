@@ -1,6 +1,7 @@
 package io.mlserve.aws;
 
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,5 +29,10 @@ public final class AwsClients {
     /** @return a DynamoDB client */
     public static DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** @return an API Gateway (REST API control plane) client: API keys and usage plans */
+    public static ApiGatewayClient apiGateway() {
+        return ApiGatewayClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 }
