@@ -1,5 +1,6 @@
 package io.mlserve.aws;
 
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,8 +32,14 @@ public final class AwsClients {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
-    /** @return an API Gateway (REST API control plane) client: API keys and usage plans */
+    /**
+     * N.B. needs {@code software.amazon.awssdk:apache-client} on the class path (optional in this
+     * module; the CLI has it): API Gateway updates are HTTP PATCH, which the URL-connection client
+     * cannot send ({@code HttpURLConnection} knows no PATCH).
+     *
+     * @return an API Gateway (REST API control plane) client: API keys and usage plans
+     */
     public static ApiGatewayClient apiGateway() {
-        return ApiGatewayClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return ApiGatewayClient.builder().httpClient(ApacheHttpClient.create()).build();
     }
 }

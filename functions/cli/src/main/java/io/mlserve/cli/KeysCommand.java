@@ -132,7 +132,7 @@ final class KeysCommand implements Runnable {
         }
 
         static String table(List<ListedKey> keys) {
-            var format = "%-24s %-8s %-8s %-24s %-24s %s%n";
+            var format = "%-24s %-8s %-8s %-25s %-25s %s%n";
             var text = new StringBuilder(String.format(format, "NAME", "ROLE", "STATUS", "CREATED", "REVOKED", "KEY"));
             for (var k : keys) {
                 text.append(String.format(format, k.name(), k.role(), k.status(), k.createdAt(),

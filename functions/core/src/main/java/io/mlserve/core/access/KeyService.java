@@ -1,6 +1,8 @@
 package io.mlserve.core.access;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -70,7 +72,7 @@ public final class KeyService {
         }
         var value = generateValue(random);
         var apiKeyId = gateway.create(name, role, value);
-        var record = new ApiKeyRecord(KeyHash.of(value), name, role, KeyStatus.ACTIVE, apiKeyId, clock.instant(), null);
+        var record = new ApiKeyRecord(KeyHash.of(value), name, role, KeyStatus.ACTIVE, apiKeyId, now(), null);
         try {
             store.create(record);
         } catch (RuntimeException e) {
@@ -78,6 +80,11 @@ public final class KeyService {
             throw e;
         }
         return new CreatedKey(record, value);
+    }
+
+    /** Milliseconds are plenty for a key's timestamps, and keep listings readable. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** @return every key, oldest first */
@@ -94,7 +101,7 @@ public final class KeyService {
      * @throws KeyNotFoundException when no key ever had that name
      */
     public ApiKeyRecord revoke(String name) {
-        var revoked = store.revoke(name, clock.instant()).orElseThrow(() -> new KeyNotFoundException(name));
+        var revoked = store.revoke(name, now()).orElseThrow(() -> new KeyNotFoundException(name));
         if (revoked.apiKeyId() != null) {
             gateway.disable(revoked.apiKeyId());
         }
