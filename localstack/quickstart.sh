@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start: build, start the emulator, deploy the stack, publish the iris model, print a prediction.
-# Leaves the emulator running; stack outputs are in localstack/outputs.json.
+# Leaves the emulator running; stack outputs and the local API keys are in localstack/outputs.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source localstack/setup.sh
@@ -15,7 +15,7 @@ output() { python3 -c "import json,sys;print(json.load(open(sys.argv[2])).get(sy
 bucket=$(output ModelsBucketName)
 registry_table=$(output RegistryTableName)
 api_url=$(output ApiUrl); api_url=${api_url%/}
-api_key=$(output ApiKey)
+api_key=$(output PredictApiKey)
 
 echo "== publish models/iris (checked against its ONNX graph and samples, registered, promoted to production)"
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar functions/cli/target/mlserve.jar \
@@ -23,5 +23,10 @@ echo "== publish models/iris (checked against its ONNX graph and samples, regist
 
 echo "== predict"
 cmd=(curl -sS -X POST "$api_url/models/iris/predict" -H "Content-Type: application/json" -H "x-api-key: $api_key" --data @models/iris/sample-request.json)
-printf '%q ' "${cmd[@]}"; echo
+shown=("${cmd[@]}"); shown[8]="x-api-key: <PredictApiKey>"  # the printed command never shows the key value
+printf '%q ' "${shown[@]}"; echo
 "${cmd[@]}" | python3 -m json.tool
+
+echo "== API keys: local-predict (role predict) and local-admin (role admin)"
+echo "   values: PredictApiKey and AdminApiKey in $MLSERVE_OUTPUTS (send one as the x-api-key header)"
+echo "   more keys: java -jar functions/cli/target/mlserve.jar keys create --role predict|admin --name NAME --keys-table $(output KeysTableName)"

@@ -1,6 +1,8 @@
 package io.mlserve.aws;
 
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,5 +30,16 @@ public final class AwsClients {
     /** @return a DynamoDB client */
     public static DynamoDbClient dynamoDb() {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /**
+     * N.B. needs {@code software.amazon.awssdk:apache-client} on the class path (optional in this
+     * module; the CLI has it): API Gateway updates are HTTP PATCH, which the URL-connection client
+     * cannot send ({@code HttpURLConnection} knows no PATCH).
+     *
+     * @return an API Gateway (REST API control plane) client: API keys and usage plans
+     */
+    public static ApiGatewayClient apiGateway() {
+        return ApiGatewayClient.builder().httpClient(ApacheHttpClient.create()).build();
     }
 }

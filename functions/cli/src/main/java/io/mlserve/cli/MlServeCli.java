@@ -3,10 +3,10 @@ package io.mlserve.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar mlserve.jar <command>}: model tools that run on a laptop or in CI. */
+/** {@code java -jar mlserve.jar <command>}: model and key tools that run on a laptop or in CI. */
 @Command(name = "mlserve", mixinStandardHelpOptions = true, version = "mlserve 0.1.0",
-        description = "Check and publish ONNX model packages for mlserve.",
-        subcommands = {CheckCommand.class, PublishCommand.class})
+        description = "Check and publish ONNX model packages, and manage API keys, for mlserve.",
+        subcommands = {CheckCommand.class, PublishCommand.class, KeysCommand.class})
 public final class MlServeCli {
     private MlServeCli() {}
 

@@ -1,9 +1,14 @@
 package io.mlserve.core.access;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-/** Every route of the API with its role: the one table the authorizer, the functions and the spec agree on. */
+/**
+ * Every route of the API with the role it needs: the one table the authorizer (which routes a
+ * predict key is denied) and the functions (defence in depth) both read. A route added to the API
+ * is added here, or it is unreachable for predict keys and refused by the functions.
+ */
 public final class Routes {
     private static final List<Route> ALL = List.of(
             new Route("GET", "/health", Role.PUBLIC),
@@ -22,17 +27,30 @@ public final class Routes {
 
     private Routes() {}
 
-    /** @return every route */
+    /** @return every route, in a stable order */
     public static List<Route> all() {
         return ALL;
     }
 
     /**
-     * @param method HTTP method
-     * @param resource resource path template
-     * @return the route, if the API has it
+     * @param method HTTP method (any case)
+     * @param resource the API Gateway resource with {@code {param}} placeholders, as in
+     *     {@code requestContext.resourcePath} (not the concrete path)
+     * @return the route, or empty when the API has no such route
      */
     public static Optional<Route> find(String method, String resource) {
-        return ALL.stream().filter(r -> r.method().equals(method) && r.resource().equals(resource)).findFirst();
+        if (method == null || resource == null) {
+            return Optional.empty();
+        }
+        var upper = method.toUpperCase(Locale.ROOT);
+        return ALL.stream().filter(r -> r.method().equals(upper) && r.resource().equals(resource)).findFirst();
+    }
+
+    /**
+     * @param role the caller's role
+     * @return the routes that role may not call (for {@code predict}: the admin routes; for {@code admin}: none)
+     */
+    public static List<Route> deniedTo(Role role) {
+        return ALL.stream().filter(r -> !role.mayCall(r.role())).toList();
     }
 }

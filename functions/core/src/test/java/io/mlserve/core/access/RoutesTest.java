@@ -1,0 +1,56 @@
+package io.mlserve.core.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoutesTest {
+
+    @Test
+    void all_shouldHoldExactlyTheContractTable() {
+        assertThat(Routes.all()).containsExactly(
+                new Route("GET", "/health", Role.PUBLIC),
+                new Route("GET", "/docs", Role.PUBLIC),
+                new Route("GET", "/docs/openapi.yaml", Role.PUBLIC),
+                new Route("GET", "/health/details", Role.PREDICT),
+                new Route("POST", "/models/{name}/predict", Role.PREDICT),
+                new Route("GET", "/models", Role.PREDICT),
+                new Route("GET", "/models/{name}", Role.PREDICT),
+                new Route("GET", "/models/{name}/versions", Role.PREDICT),
+                new Route("GET", "/models/{name}/stats", Role.PREDICT),
+                new Route("POST", "/models/{name}/versions", Role.ADMIN),
+                new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
+                new Route("GET", "/models/{name}/audit", Role.ADMIN),
+                new Route("GET", "/predictions", Role.ADMIN));
+    }
+
+    @Test
+    void find_shouldMatchMethodAndResource_whenTheRouteExists() {
+        assertThat(Routes.find("post", "/models/{name}/versions")).get().extracting(Route::role).isEqualTo(Role.ADMIN);
+        assertThat(Routes.find("GET", "/models/{name}/versions")).get().extracting(Route::role).isEqualTo(Role.PREDICT);
+    }
+
+    @Test
+    void find_shouldBeEmpty_whenMethodOrResourceIsUnknown() {
+        assertThat(Routes.find("DELETE", "/models/{name}")).isEmpty();
+        assertThat(Routes.find("GET", "/models/iris")).isEmpty(); // a concrete path is not a resource
+        assertThat(Routes.find(null, "/health")).isEmpty();
+        assertThat(Routes.find("GET", null)).isEmpty();
+    }
+
+    @Test
+    void deniedTo_shouldListTheAdminRoutes_whenTheRoleIsPredict() {
+        assertThat(Routes.deniedTo(Role.PREDICT)).extracting(Route::resource).containsExactly(
+                "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions");
+        assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(10);
+    }
+
+    @Test
+    void arnPath_shouldStarEveryPathParameter_andDropTheLeadingSlash() {
+        assertThat(List.of(new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN).arnPath(),
+                new Route("GET", "/predictions", Role.ADMIN).arnPath()))
+                .containsExactly("models/*/aliases/*", "predictions");
+    }
+}
