@@ -32,7 +32,6 @@ import software.amazon.awscdk.services.apigateway.ThrottleSettings;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
 import software.amazon.awscdk.services.apigateway.UsagePlanProps;
-import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -77,7 +76,7 @@ public final class ServingStack extends Stack {
     /**
      * @param target AWS or the local emulator
      * @param artifacts where the functions' jars are
-     * @param removal what deleting the stack does to the bucket and tables
+     * @param removal what deleting the stack does to the bucket, the tables and the alarm topic's key
      */
     public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal) {}
 
@@ -285,7 +284,7 @@ public final class ServingStack extends Stack {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         api = restApi();
-        alarms = new AlarmTopic(this, "Alarms");
+        alarms = new AlarmTopic(this, "Alarms", removal);
         alarms();
         outputs();
         suppressions(accessLogs);
@@ -395,16 +394,20 @@ public final class ServingStack extends Stack {
                 "mlserve API: more than 5% of requests answered 5xx (stage prod); see the functions' logs",
                 api.getDeploymentStage().metricServerError(MetricOptions.builder().statistic("Average").period(period).build()),
                 0.05, 5, 3));
-        // Powertools flushes this metric on its own with the single dimension `model`
-        // (PowertoolsServingEvents); a Metrics Insights query sums it over every model.
+        // Powertools flushes PredictionLogWriteFailures (EMF) with the single dimension `model`
+        // (PowertoolsServingEvents): a plain alarm would need one per model, and a Metrics Insights
+        // query alarm does not deploy on the emulator (no metric math). The same event also writes
+        // one ERROR log line {"event": "PredictionLogIncomplete", "failedRows": n}: counted here into
+        // the same metric name without dimensions, i.e. the total over every model.
+        var logWriteFailures = predict.logGroup().addMetricFilter("PredictionLogWriteFailures", MetricFilterOptions.builder()
+                .filterPattern(FilterPattern.stringValue("$.event", "=", "PredictionLogIncomplete"))
+                .metricNamespace("mlserve")
+                .metricName("PredictionLogWriteFailures")
+                .metricValue("$.failedRows")
+                .build());
         alarms.alarm("PredictionLogWriteFailures", AlarmTopic.Spec.once(
                 "mlserve predict: prediction log rows could not be written (predictions were answered but not logged)",
-                MathExpression.Builder.create()
-                        .expression("SELECT SUM(PredictionLogWriteFailures) FROM mlserve")
-                        .label("PredictionLogWriteFailures, all models")
-                        .period(period)
-                        .build(),
-                1));
+                logWriteFailures.metric(sum), 1));
         alarms.alarm("CanaryGuardErrors", AlarmTopic.Spec.once(
                 "mlserve canary guard: a run failed, so canaries are not being checked; see its log",
                 canaryGuard.function().metricErrors(sum), 1));

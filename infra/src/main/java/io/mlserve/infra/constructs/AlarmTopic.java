@@ -2,6 +2,7 @@ package io.mlserve.infra.constructs;
 
 import java.util.List;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -50,14 +51,16 @@ public final class AlarmTopic extends Construct {
     /**
      * @param scope parent
      * @param id construct id
+     * @param removal what deleting the stack does to the key (destroy: scheduled for deletion)
      */
-    public AlarmTopic(Construct scope, String id) {
+    public AlarmTopic(Construct scope, String id, RemovalPolicy removal) {
         super(scope, id);
         // A customer-managed key: CloudWatch cannot publish to a topic encrypted with the AWS-managed
         // alias/aws/sns key (its key policy cannot grant the CloudWatch service principal).
         var key = Key.Builder.create(this, "Key")
                 .description("mlserve alarm topic encryption")
                 .enableKeyRotation(true)
+                .removalPolicy(removal)
                 .build();
         key.addToResourcePolicy(PolicyStatement.Builder.create()
                 .sid("AllowCloudWatchAlarmsToPublish")

@@ -21,6 +21,7 @@ import software.constructs.Construct;
  */
 public final class JavaFunction extends Construct {
     private final Function function;
+    private final LogGroup logGroup;
 
     /**
      * Settings that differ between functions.
@@ -72,10 +73,16 @@ public final class JavaFunction extends Construct {
                 .reservedConcurrentExecutions(props.reservedConcurrency())
                 .logGroup(logs)
                 .build();
+        this.logGroup = logs;
     }
 
     /** @return the Lambda function */
     public Function function() {
         return function;
+    }
+
+    /** @return the function's log group (its JSON log lines, one per event) */
+    public LogGroup logGroup() {
+        return logGroup;
     }
 }
