@@ -2,7 +2,10 @@ package io.mlserve.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.mlserve.infra.constructs.AlarmTopic;
+import io.mlserve.infra.constructs.ApiErrorResponses;
 import io.mlserve.infra.constructs.JavaFunction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnElement;
@@ -13,16 +16,22 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.ApiKeySourceType;
+import software.amazon.awscdk.services.apigateway.IdentitySource;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
-import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.Period;
+import software.amazon.awscdk.services.apigateway.QuotaSettings;
+import software.amazon.awscdk.services.apigateway.RequestAuthorizer;
+import software.amazon.awscdk.services.apigateway.RequestValidator;
 import software.amazon.awscdk.services.apigateway.RequestValidatorOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.apigateway.ThrottleSettings;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
 import software.amazon.awscdk.services.apigateway.UsagePlanProps;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
@@ -35,38 +44,107 @@ import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.MetricFilterOptions;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * Everything mlserve runs on: models bucket, prediction log table, the predict function and the
- * REST API in front of it. Deploys unchanged to AWS and to the emulator (only the function runtime
- * wiring differs, see {@link DeployTarget}).
+ * Everything mlserve runs on: models bucket, prediction log, registry and keys tables, the predict,
+ * registry, canary-guard and authorizer functions, the REST API with its key authorizer, usage plans
+ * and error responses, and the alarms. Deploys unchanged to AWS and to the emulator (only the function
+ * runtime wiring differs, see {@link DeployTarget}).
  */
 public final class ServingStack extends Stack {
-    /** Requests per second one API key may send (steady / burst). */
-    static final double RATE_LIMIT = 50;
-    static final int BURST_LIMIT = 100;
+    /** How long API Gateway caches the authorizer's answer for one key: a revoked key works this long at most. */
+    static final Duration AUTHORIZER_CACHE_TTL = Duration.seconds(30);
+    /** Stage-wide ceiling: no combination of keys can drive the functions harder than this. */
+    static final double STAGE_RATE_LIMIT = 200;
+    static final int STAGE_BURST_LIMIT = 400;
 
     /**
      * @param target AWS or the local emulator
      * @param artifacts where the functions' jars are
-     * @param removal what deleting the stack does to the bucket and tables
+     * @param removal what deleting the stack does to the bucket, the tables and the alarm topic's key
      */
     public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal) {}
+
+    /**
+     * One usage plan: the limits every key of one role shares the shape of (each key gets its own
+     * allowance).
+     *
+     * @param role the role's API name; the plan is named {@code mlserve-<role>}
+     * @param rate steady requests per second per key
+     * @param burst burst requests per key
+     * @param quotaPerDay requests per key per day
+     */
+    public record Plan(String role, double rate, int burst, int quotaPerDay) {
+        /** @return the usage plan's name, which the keys CLI looks up */
+        public String name() {
+            return "mlserve-" + role;
+        }
+    }
+
+    /** Usage plans, one per role with a key ({@code public} needs none). */
+    public static final List<Plan> PLANS = List.of(
+            new Plan("predict", 50, 100, 1_000_000),
+            new Plan("admin", 10, 20, 100_000));
+
+    /**
+     * One route of the API.
+     *
+     * @param method HTTP method
+     * @param path API Gateway resource path, e.g. {@code /models/{name}/predict}
+     * @param function the function answering it: {@code predict} or {@code registry}
+     * @param role {@code public} (no key, no authorizer), {@code predict} or {@code admin} (API key and
+     *     authorizer; the authorizer's policy and the function tell the two apart)
+     */
+    public record Route(String method, String path, String function, String role) {
+        /** @return true when anyone may call the route without a key */
+        public boolean isPublic() {
+            return "public".equals(role);
+        }
+    }
+
+    /** The API's routes, as in the contract's route table. */
+    public static final List<Route> ROUTES = List.of(
+            new Route("GET", "/health", "predict", "public"),
+            new Route("GET", "/docs", "predict", "public"),
+            new Route("GET", "/docs/openapi.yaml", "predict", "public"),
+            new Route("GET", "/health/details", "predict", "predict"),
+            new Route("POST", "/models/{name}/predict", "predict", "predict"),
+            new Route("GET", "/models", "registry", "predict"),
+            new Route("GET", "/models/{name}", "registry", "predict"),
+            new Route("GET", "/models/{name}/versions", "registry", "predict"),
+            new Route("GET", "/models/{name}/stats", "registry", "predict"),
+            new Route("POST", "/models/{name}/versions", "registry", "admin"),
+            new Route("PUT", "/models/{name}/aliases/{alias}", "registry", "admin"),
+            new Route("GET", "/models/{name}/audit", "registry", "admin"),
+            new Route("GET", "/predictions", "registry", "admin"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
     private final Table registryTable;
+    private final Table keysTable;
     private final JavaFunction predict;
     private final JavaFunction registry;
     private final JavaFunction canaryGuard;
+    private final JavaFunction authorizer;
+    private final List<Queue> deadLetterQueues = new ArrayList<>();
+    private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
+    private final LogGroup accessLog;
     private final RestApi api;
+    private final AlarmTopic alarms;
 
     /**
      * @param scope the app
@@ -126,6 +204,16 @@ public final class ServingStack extends Stack {
                 .removalPolicy(removal)
                 .build();
 
+        // keyHash = lowercase hex sha256 of the key value: the table never holds a usable key
+        keysTable = Table.Builder.create(this, "ApiKeys")
+                .partitionKey(Attribute.builder().name("keyHash").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(removal)
+                .build();
+
         var shared = Map.of(
                 "MODELS_BUCKET", modelsBucket.getBucketName(),
                 "PREDICTIONS_TABLE", predictionsTable.getTableName(),
@@ -143,28 +231,83 @@ public final class ServingStack extends Stack {
         predictionsTable.grant(predict.function(), "dynamodb:BatchWriteItem", "dynamodb:PutItem");
         registryTable.grant(predict.function(), "dynamodb:GetItem");
 
+        // Reserved concurrency 10 caps (and guarantees) the registry: its calls are rare admin and
+        // read calls, but a registration loads and runs a model in 1 GB, so a runaway client or
+        // script could otherwise take the account's concurrency from predict and hammer the tables.
+        // N.B. an account whose concurrency quota is still the new-account 10 cannot reserve this;
+        // raise the quota first (the canary guard reserves 1 more).
         registry = new JavaFunction(this, "Registry", settings.target(), settings.artifacts(), new JavaFunction.Props(
                 "registry", "io.mlserve.function.registry.RegistryHandler::handleRequest", 1024, Duration.seconds(30),
-                with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "registry"))));
+                with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "registry")), 10));
         modelsBucket.grantRead(registry.function()); // registration validates the uploaded package
-        registryTable.grantReadWriteData(registry.function());
+        grantRegistryAccess(registry);
         predictionsTable.grant(registry.function(), "dynamodb:Query"); // the prediction log API and stats (table + byModel)
 
+        // Reserved concurrency 1: one guard run at a time is enough (it loops over every canary),
+        // and a slow run is never overlapped by the next minute's (its alias writes are conditional
+        // anyway). An overlapping invocation is throttled and retried by Lambda's async queue.
         canaryGuard = new JavaFunction(this, "CanaryGuard", settings.target(), settings.artifacts(), new JavaFunction.Props(
                 "registry", "io.mlserve.function.registry.CanaryGuardHandler::handleRequest", 512, Duration.seconds(60),
-                with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "canary-guard", "EVENT_BUS_NAME", "default"))));
-        registryTable.grantReadWriteData(canaryGuard.function());
+                with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "canary-guard", "EVENT_BUS_NAME", "default")), 1));
+        grantRegistryAccess(canaryGuard);
         predictionsTable.grant(canaryGuard.function(), "dynamodb:Query");
         EventBus.fromEventBusName(this, "DefaultBus", "default").grantPutEventsTo(canaryGuard.function());
+        // EventBridge invokes asynchronously: events it cannot hand to Lambda go to the rule's DLQ,
+        // runs that fail go to the function's on-failure queue. Both are alarmed on. A minute's run
+        // is stale once the next one is due, so neither side keeps retrying for long.
+        var scheduleDlq = deadLetterQueue("CanaryGuardScheduleDlq");
         Rule.Builder.create(this, "CanaryGuardSchedule")
                 .description("mlserve: roll back canaries that break their error-rate or latency limits")
                 .schedule(Schedule.rate(Duration.minutes(1)))
-                .targets(List.of(new LambdaFunction(canaryGuard.function())))
+                .targets(List.of(new LambdaFunction(canaryGuard.function(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(scheduleDlq)
+                        .retryAttempts(2)
+                        .maxEventAge(Duration.minutes(5))
+                        .build())))
                 .build();
+        canaryGuard.function().configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(deadLetterQueue("CanaryGuardFailures")))
+                .retryAttempts(1)
+                .maxEventAge(Duration.minutes(5))
+                .build());
 
+        authorizer = new JavaFunction(this, "Authorizer", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "authorizer", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest", 512, Duration.seconds(10),
+                Map.of("KEYS_TABLE", keysTable.getTableName(),
+                        "POWERTOOLS_SERVICE_NAME", "authorizer",
+                        "POWERTOOLS_METRICS_NAMESPACE", "mlserve")));
+        keysTable.grant(authorizer.function(), "dynamodb:GetItem"); // looks one key hash up; the CLI writes keys
+
+        accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
         api = restApi();
+        alarms = new AlarmTopic(this, "Alarms", removal);
+        alarms();
         outputs();
         suppressions(accessLogs);
+    }
+
+    /**
+     * The registry table as the registry and the canary guard use it (DynamoDbModelRegistry):
+     * consistent GetItem, Query on one model, Scan for the model list, and TransactWriteItems made of
+     * Puts only, which IAM authorises as PutItem. No Delete, no Update: nothing removes or patches
+     * registry items.
+     */
+    private void grantRegistryAccess(JavaFunction fn) {
+        registryTable.grant(fn.function(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem");
+    }
+
+    /** An encrypted, TLS-only queue that keeps failed events for the 14 days SQS allows at most. */
+    private Queue deadLetterQueue(String id) {
+        var queue = Queue.Builder.create(this, id)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        deadLetterQueues.add(queue);
+        return queue;
     }
 
     private static Map<String, String> with(Map<String, String> shared, Map<String, String> own) {
@@ -174,56 +317,123 @@ public final class ServingStack extends Stack {
     }
 
     private RestApi restApi() {
-        var accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
-                .retention(RetentionDays.ONE_MONTH)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
         var restApi = RestApi.Builder.create(this, "Api")
                 .restApiName("mlserve")
                 .description("mlserve model serving API")
+                // usage plans meter the key in x-api-key (the emulator has no AUTHORIZER key source)
                 .apiKeySourceType(ApiKeySourceType.HEADER)
                 .cloudWatchRole(false)
                 .deployOptions(StageOptions.builder()
                         .stageName("prod")
                         .accessLogDestination(new LogGroupLogDestination(accessLog))
                         .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
-                        .throttlingRateLimit(RATE_LIMIT * 4)
-                        .throttlingBurstLimit(BURST_LIMIT * 4)
+                        .throttlingRateLimit(STAGE_RATE_LIMIT)
+                        .throttlingBurstLimit(STAGE_BURST_LIMIT)
                         .build())
                 .build();
         // Request bodies: API Gateway REST caps a payload at 10 MB and a synchronous Lambda invoke at
         // 6 MB, neither configurable; the function refuses more than MAX_REQUEST_BYTES (default 1 MiB)
         // with 413 and more than MAX_INSTANCES_PER_REQUEST rows with 400 before any inference.
-        var integration = new LambdaIntegration(predict.function());
-        var registryIntegration = new LambdaIntegration(registry.function());
+        var integrations = Map.of(
+                "predict", new LambdaIntegration(predict.function()),
+                "registry", new LambdaIntegration(registry.function()));
         var validator = restApi.addRequestValidator("Validator", RequestValidatorOptions.builder()
                 // a body model cannot express "the features of this model"; the function validates bodies against the manifest
                 .validateRequestParameters(true).validateRequestBody(true).build());
-        var withKey = MethodOptions.builder().apiKeyRequired(true).requestValidator(validator).build();
-        restApi.getRoot().addResource("health").addMethod("GET", integration,
-                MethodOptions.builder().requestValidator(validator).build());
-        var models = restApi.getRoot().addResource("models");
-        models.addMethod("GET", registryIntegration, withKey);
-        var model = models.addResource("{name}");
-        model.addMethod("GET", registryIntegration, withKey);
-        model.addResource("predict").addMethod("POST", integration, withKey);
-        var versions = model.addResource("versions");
-        versions.addMethod("GET", registryIntegration, withKey);
-        versions.addMethod("POST", registryIntegration, withKey);
-        model.addResource("aliases").addResource("{alias}").addMethod("PUT", registryIntegration, withKey);
-        model.addResource("audit").addMethod("GET", registryIntegration, withKey);
-        model.addResource("stats").addMethod("GET", registryIntegration, withKey);
-        restApi.getRoot().addResource("predictions").addMethod("GET", registryIntegration, withKey);
+        // The authorizer maps the key to its role (keys table) and returns a policy for the whole API
+        // (Allow all, Deny the admin routes for predict keys), so one cached answer fits every route.
+        // Missing header: API Gateway answers 401 without calling it (caching is on).
+        var keyAuthorizer = RequestAuthorizer.Builder.create(this, "KeyAuthorizer")
+                .authorizerName("mlserve-api-keys")
+                .handler(authorizer.function())
+                .identitySources(List.of(IdentitySource.header("x-api-key")))
+                .resultsCacheTtl(AUTHORIZER_CACHE_TTL)
+                .build();
+        for (var route : ROUTES) {
+            var resource = restApi.getRoot().resourceForPath(route.path());
+            resource.addMethod(route.method(), integrations.get(route.function()), methodOptions(route, validator, keyAuthorizer));
+        }
+        ApiErrorResponses.addTo(restApi);
 
-        var key = restApi.addApiKey("DefaultKey");
-        var plan = restApi.addUsagePlan("DefaultPlan", UsagePlanProps.builder()
-                .name("mlserve-default")
-                .throttle(ThrottleSettings.builder().rateLimit(RATE_LIMIT).burstLimit(BURST_LIMIT).build())
-                .apiStages(List.of(UsagePlanPerApiStage.builder().api(restApi).stage(restApi.getDeploymentStage()).build()))
-                .build());
-        plan.addApiKey(key);
-        CfnOutput.Builder.create(this, "ApiKeyId").value(key.getKeyId()).build();
+        // No default key: `mlserve keys create` makes each key and adds it to its role's plan.
+        for (var plan : PLANS) {
+            usagePlans.put(plan.role(), restApi.addUsagePlan(capitalized(plan.role()) + "Plan", UsagePlanProps.builder()
+                    .name(plan.name())
+                    .description("mlserve: limits of each " + plan.role() + " key")
+                    .throttle(ThrottleSettings.builder().rateLimit(plan.rate()).burstLimit(plan.burst()).build())
+                    .quota(QuotaSettings.builder().limit(plan.quotaPerDay()).period(Period.DAY).build())
+                    .apiStages(List.of(UsagePlanPerApiStage.builder().api(restApi).stage(restApi.getDeploymentStage()).build()))
+                    .build()));
+        }
         return restApi;
+    }
+
+    private static MethodOptions methodOptions(Route route, RequestValidator validator, RequestAuthorizer keyAuthorizer) {
+        if (route.isPublic()) {
+            return MethodOptions.builder().requestValidator(validator).build();
+        }
+        // Both checks: the API key meters and throttles (usage plan), the authorizer decides the role.
+        return MethodOptions.builder()
+                .apiKeyRequired(true)
+                .authorizer(keyAuthorizer)
+                .requestValidator(validator)
+                .build();
+    }
+
+    private static String capitalized(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+    }
+
+    /** Alarms on what should never happen quietly; each notifies the alarm topic. */
+    private void alarms() {
+        var period = AlarmTopic.PERIOD;
+        var sum = MetricOptions.builder().statistic("Sum").period(period).build();
+        // 5XXError's Average is the share of requests that failed with a 5xx: 5% in 3 of 5 minutes
+        alarms.alarm("Api5xxRate", new AlarmTopic.Spec(
+                "mlserve API: more than 5% of requests answered 5xx (stage prod); see the functions' logs",
+                api.getDeploymentStage().metricServerError(MetricOptions.builder().statistic("Average").period(period).build()),
+                0.05, 5, 3));
+        // Powertools flushes PredictionLogWriteFailures (EMF) with the single dimension `model`
+        // (PowertoolsServingEvents): a plain alarm would need one per model, and a Metrics Insights
+        // query alarm does not deploy on the emulator (no metric math). The same event also writes
+        // one ERROR log line {"event": "PredictionLogIncomplete", "failedRows": n}: counted here into
+        // the same metric name without dimensions, i.e. the total over every model.
+        var logWriteFailures = predict.logGroup().addMetricFilter("PredictionLogWriteFailures", MetricFilterOptions.builder()
+                .filterPattern(FilterPattern.stringValue("$.event", "=", "PredictionLogIncomplete"))
+                .metricNamespace("mlserve")
+                .metricName("PredictionLogWriteFailures")
+                .metricValue("$.failedRows")
+                .build());
+        alarms.alarm("PredictionLogWriteFailures", AlarmTopic.Spec.once(
+                "mlserve predict: prediction log rows could not be written (predictions were answered but not logged)",
+                logWriteFailures.metric(sum), 1));
+        alarms.alarm("CanaryGuardErrors", AlarmTopic.Spec.once(
+                "mlserve canary guard: a run failed, so canaries are not being checked; see its log",
+                canaryGuard.function().metricErrors(sum), 1));
+        for (var queue : deadLetterQueues) {
+            alarms.alarm(queue.getNode().getId() + "Depth", AlarmTopic.Spec.once(
+                    "mlserve: failed events are waiting in " + queue.getNode().getId() + "; inspect and redrive or purge",
+                    queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                            .statistic("Maximum").period(period).build()),
+                    1));
+        }
+        for (var fn : List.of(predict, registry, authorizer)) {
+            alarms.alarm(fn.getNode().getId() + "Throttles", AlarmTopic.Spec.once(
+                    "mlserve " + fn.getNode().getId() + ": Lambda throttled invocations (callers got 429/500)",
+                    fn.function().metricThrottles(sum), 1));
+        }
+        // REST APIs publish no throttle metric (only 4XXError, which counts every refused request),
+        // so the access log's status field is counted instead: 429 = throttled or over quota.
+        var throttled = accessLog.addMetricFilter("Api429", MetricFilterOptions.builder()
+                .filterPattern(FilterPattern.stringValue("$.status", "=", "429"))
+                .metricNamespace("mlserve")
+                .metricName("ApiThrottledRequests")
+                .metricValue("1")
+                .build());
+        // some 429s are a client meeting its plan's limit, which is normal; a steady stream is not
+        alarms.alarm("Api429", AlarmTopic.Spec.once(
+                "mlserve API: 10 or more requests per minute refused with 429 (usage plan throttle or quota)",
+                throttled.metric(sum), 10));
     }
 
     private void outputs() {
@@ -235,22 +445,33 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "RegistryTableName").value(registryTable.getTableName()).build();
         CfnOutput.Builder.create(this, "RegistryFunctionName").value(registry.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "CanaryGuardFunctionName").value(canaryGuard.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "KeysTableName").value(keysTable.getTableName()).build();
+        CfnOutput.Builder.create(this, "AuthorizerFunctionName").value(authorizer.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "PredictUsagePlanId").value(usagePlans.get("predict").getUsagePlanId()).build();
+        CfnOutput.Builder.create(this, "AdminUsagePlanId").value(usagePlans.get("admin").getUsagePlanId()).build();
+        CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
     /** Every suppression says why; anything not listed here fails cdk-nag. */
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer)) {
             suppressFunctionFindings(fn);
+        }
+        for (var queue : deadLetterQueues) {
+            NagSuppressions.addResourceSuppressions(queue, List.of(NagPackSuppression.builder().id("AwsSolutions-SQS3")
+                    .reason("this queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure "
+                            + "destination); its depth is alarmed on").build()));
         }
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG3")
                         .reason("WAF is an account-level choice; the API has per-key throttling and input limits").build(),
                 NagPackSuppression.builder().id("AwsSolutions-APIG4")
-                        .reason("model routes require an API key (usage plan); /health is public on purpose").build(),
+                        .reason("every other route has the key authorizer; /health, /docs and /docs/openapi.yaml are "
+                                + "public on purpose (status and static documentation, no data)").build(),
                 NagPackSuppression.builder().id("AwsSolutions-COG4")
-                        .reason("callers are services holding API keys, not Cognito users").build(),
+                        .reason("callers are services holding API keys (Lambda authorizer), not Cognito users").build(),
                 NagPackSuppression.builder().id("AwsSolutions-APIG6")
                         .reason("execution logging needs an account-wide CloudWatch role; stage access logs are on").build()),
                 true);
@@ -270,7 +491,8 @@ public final class ServingStack extends Stack {
                         .appliesTo(List.of("Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
                                 "Resource::<" + logicalId(modelsBucket) + ".Arn>/*",
                                 "Resource::<" + logicalId(predictionsTable) + ".Arn>/index/*",
-                                "Resource::<" + logicalId(registryTable) + ".Arn>/index/*"))
+                                "Resource::<" + logicalId(registryTable) + ".Arn>/index/*",
+                                "Resource::<" + logicalId(keysTable) + ".Arn>/index/*"))
                         .build()), true);
     }
 
@@ -286,5 +508,20 @@ public final class ServingStack extends Stack {
     /** @return the prediction log table */
     public Table predictionsTable() {
         return predictionsTable;
+    }
+
+    /** @return the registry table */
+    public Table registryTable() {
+        return registryTable;
+    }
+
+    /** @return the API keys table */
+    public Table keysTable() {
+        return keysTable;
+    }
+
+    /** @return the dead-letter queues of the asynchronous functions */
+    public List<Queue> deadLetterQueues() {
+        return List.copyOf(deadLetterQueues);
     }
 }

@@ -2,11 +2,16 @@ package io.mlserve.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlserve.infra.constructs.ApiErrorResponses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,6 +26,7 @@ import software.amazon.awscdk.assertions.Template;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServingStackTest {
     private Path repo;
+    private Map<String, Object> cdkJsonContext;
 
     private Template aws;
     private Template local;
@@ -35,10 +41,17 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/predict/target/predict.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/registry/target"));
         Files.writeString(repo.resolve("functions/registry/target/registry.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/authorizer/target"));
+        Files.writeString(repo.resolve("functions/authorizer/target/authorizer.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/bootstrap"), "#!/bin/sh\n");
+        // the feature flags `cdk synth` would use: the test apps get infra/cdk.json's context too
+        var cdkJson = new ObjectMapper().readValue(Path.of("cdk.json").toFile(), new TypeReference<Map<String, Object>>() {});
+        @SuppressWarnings("unchecked")
+        var context = (Map<String, Object>) cdkJson.get("context");
+        cdkJsonContext = context;
         awsStack = MlServingApp.build(app("aws"));
         localStack = MlServingApp.build(app("local"));
         aws = Template.fromStack(awsStack);
@@ -46,7 +59,10 @@ class ServingStackTest {
     }
 
     private App app(String target) {
-        return new App(AppProps.builder().context(Map.of("target", target, "repoRoot", repo.toString())).build());
+        var context = new HashMap<>(cdkJsonContext);
+        context.put("target", target);
+        context.put("repoRoot", repo.toString());
+        return new App(AppProps.builder().context(context).build());
     }
 
     @Test
@@ -115,7 +131,7 @@ class ServingStackTest {
 
     @Test
     void registryTable_shouldBeOnDemandEncryptedWithBackups() {
-        aws.resourceCountIs("AWS::DynamoDB::Table", 2);
+        aws.resourceCountIs("AWS::DynamoDB::Table", 3);
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "BillingMode", "PAY_PER_REQUEST",
@@ -124,28 +140,169 @@ class ServingStackTest {
     }
 
     @Test
-    void api_shouldRequireKeyOnModelRoutes_andLeaveHealthOpen() {
-        aws.resourceCountIs("AWS::ApiGateway::Method", 10);
-        assertThat(aws.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of("ApiKeyRequired", true)))).hasSize(9);
-        for (var path : List.of("versions", "aliases", "{alias}", "audit", "stats", "predictions", "models")) {
+    void api_shouldHaveEveryRouteOfTheContract_andNoOther() {
+        aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
+        for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
+                "aliases", "{alias}", "audit", "stats", "predictions")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
-        aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "PUT", "ApiKeyRequired", true));
-        aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "POST", "ApiKeyRequired", true,
-                "Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
-        aws.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "GET", "ApiKeyRequired", true));
-        aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "predict"));
-        aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "{name}"));
-        aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "health"));
-        aws.hasResourceProperties("AWS::ApiGateway::UsagePlan", Map.of("Throttle", Map.of("RateLimit", 50, "BurstLimit", 100)));
-        aws.resourceCountIs("AWS::ApiGateway::ApiKey", 1);
+        aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
+        assertThat(ServingStack.ROUTES.stream().map(r -> r.method() + " " + r.path() + " " + r.role()))
+                .containsExactlyInAnyOrder(
+                        "GET /health public", "GET /docs public", "GET /docs/openapi.yaml public",
+                        "GET /health/details predict", "POST /models/{name}/predict predict", "GET /models predict",
+                        "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/stats predict",
+                        "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
+                        "GET /models/{name}/audit admin", "GET /predictions admin");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    @Test
+    void api_shouldRequireKeyAndAuthorizer_onEveryNonPublicMethod() {
+        // GIVEN the one REQUEST authorizer
+        var authorizers = aws.findResources("AWS::ApiGateway::Authorizer");
+        assertThat(authorizers).hasSize(1);
+        var authorizerId = authorizers.keySet().iterator().next();
+
+        // THEN every non-public method needs the key AND the authorizer
+        var keyed = aws.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of("ApiKeyRequired", true)));
+        assertThat(keyed).hasSize((int) ServingStack.ROUTES.stream().filter(r -> !r.isPublic()).count());
+        aws.resourcePropertiesCountIs("AWS::ApiGateway::Method", Map.of(
+                "ApiKeyRequired", true,
+                "AuthorizationType", "CUSTOM",
+                "AuthorizerId", Map.of("Ref", authorizerId)), keyed.size());
+        // and the three public ones need neither
+        var open = aws.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of(
+                "AuthorizationType", "NONE", "ApiKeyRequired", Match.absent(), "AuthorizerId", Match.absent())));
+        assertThat(open).hasSize(3);
+        assertThat(open.values().stream().map(m -> properties(m).get("HttpMethod"))).containsOnly("GET");
+    }
+
+    @Test
+    void authorizer_shouldBeARequestAuthorizerOnTheKeyHeader_cachedFor30Seconds() {
+        aws.hasResourceProperties("AWS::ApiGateway::Authorizer", Map.of(
+                "Type", "REQUEST",
+                "IdentitySource", "method.request.header.x-api-key",
+                "AuthorizerResultTtlInSeconds", 30,
+                "AuthorizerUri", Match.objectLike(Map.of())));
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java21",
+                "Handler", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest",
+                "MemorySize", 512,
+                "Timeout", 10,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "KEYS_TABLE", Map.of("Ref", logicalId(awsStack.keysTable())))))));
+        // API Gateway may invoke it
+        aws.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction",
+                "Principal", "apigateway.amazonaws.com",
+                "FunctionName", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AuthorizerFunction.*"), "Arn"))));
+    }
+
+    @Test
+    void authorizerRole_shouldOnlyGetItemsFromTheKeysTable() {
+        var statements = statementsOf("Authorizer");
+
+        assertThat(all(statements, "Action")).containsExactly("dynamodb:GetItem");
+        assertThat(all(statements, "Resource")).containsExactly(arnOf(awsStack.keysTable()));
+    }
+
+    @Test
+    void keysTable_shouldBeKeyedByKeyHash_encrypted_withBackups_andNoStream() {
+        aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "keyHash", "KeyType", "HASH")),
+                "AttributeDefinitions", List.of(Map.of("AttributeName", "keyHash", "AttributeType", "S")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "SSESpecification", Map.of("SSEEnabled", true),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "StreamSpecification", Match.absent()));
+        aws.hasResource("AWS::DynamoDB::Table", Map.of(
+                "Properties", Map.of("KeySchema", List.of(Map.of("AttributeName", "keyHash", "KeyType", "HASH"))),
+                "DeletionPolicy", "Retain"));
+    }
+
+    @Test
+    void usagePlans_shouldLimitEachRole_onTheProdStage_withoutADefaultKey() {
+        aws.resourceCountIs("AWS::ApiGateway::UsagePlan", 2);
+        var stage = Map.of("ApiId", Map.of("Ref", Match.stringLikeRegexp("Api.*")), "Stage", Map.of("Ref", Match.stringLikeRegexp("ApiDeploymentStageprod.*")));
+        aws.hasResourceProperties("AWS::ApiGateway::UsagePlan", Map.of(
+                "UsagePlanName", "mlserve-predict",
+                "Throttle", Map.of("RateLimit", 50, "BurstLimit", 100),
+                "Quota", Map.of("Limit", 1_000_000, "Period", "DAY"),
+                "ApiStages", List.of(stage)));
+        aws.hasResourceProperties("AWS::ApiGateway::UsagePlan", Map.of(
+                "UsagePlanName", "mlserve-admin",
+                "Throttle", Map.of("RateLimit", 10, "BurstLimit", 20),
+                "Quota", Map.of("Limit", 100_000, "Period", "DAY"),
+                "ApiStages", List.of(stage)));
+        aws.resourceCountIs("AWS::ApiGateway::ApiKey", 0);
+        aws.resourceCountIs("AWS::ApiGateway::UsagePlanKey", 0);
+    }
+
+    @Test
+    void stackOutputs_shouldNameEverythingTheScriptsAndCliNeed_andNoKey() {
+        var outputs = aws.findOutputs("*").keySet();
+        assertThat(outputs).contains("ApiUrl", "RestApiId", "ModelsBucketName", "PredictionsTableName", "PredictFunctionName",
+                        "RegistryTableName", "RegistryFunctionName", "CanaryGuardFunctionName", "KeysTableName",
+                        "PredictUsagePlanId", "AdminUsagePlanId", "AlarmTopicArn", "AuthorizerFunctionName")
+                .doesNotContain("ApiKeyId");
+    }
+
+    /** What the contract says API Gateway's own errors answer: type → status, code. */
+    private static final Map<String, List<Object>> GATEWAY_ERRORS = Map.ofEntries(
+            Map.entry("UNAUTHORIZED", List.of("401", "UNAUTHORIZED")),
+            Map.entry("ACCESS_DENIED", List.of("403", "FORBIDDEN")),
+            Map.entry("INVALID_API_KEY", List.of("403", "INVALID_API_KEY")),
+            Map.entry("MISSING_AUTHENTICATION_TOKEN", List.of("404", "ROUTE_NOT_FOUND")),
+            Map.entry("REQUEST_TOO_LARGE", List.of("413", "PAYLOAD_TOO_LARGE")),
+            Map.entry("THROTTLED", List.of("429", "THROTTLED")),
+            Map.entry("QUOTA_EXCEEDED", List.of("429", "THROTTLED")),
+            Map.entry("UNSUPPORTED_MEDIA_TYPE", List.of("415", "UNSUPPORTED_MEDIA_TYPE")),
+            Map.entry("DEFAULT_4XX", List.of("400", "BAD_REQUEST")),
+            Map.entry("DEFAULT_5XX", List.of("500", "INTERNAL_ERROR")),
+            Map.entry("AUTHORIZER_FAILURE", List.of("500", "INTERNAL_ERROR")),
+            Map.entry("AUTHORIZER_CONFIGURATION_ERROR", List.of("500", "INTERNAL_ERROR")),
+            Map.entry("INTEGRATION_FAILURE", List.of("504", "INTERNAL_ERROR")),
+            Map.entry("INTEGRATION_TIMEOUT", List.of("504", "INTERNAL_ERROR")));
+
+    @Test
+    void gatewayResponses_shouldAnswerInTheErrorContract_forEveryResponseType() {
+        // every API Gateway response type is customised, so none falls back to {"message": ...}
+        aws.resourceCountIs("AWS::ApiGateway::GatewayResponse", 21);
+        GATEWAY_ERRORS.forEach((type, expected) -> aws.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", type,
+                "StatusCode", expected.get(0),
+                "RestApiId", Map.of("Ref", Match.stringLikeRegexp("Api.*")),
+                "ResponseParameters", Map.of("gatewayresponse.header.Content-Type", "'application/json'"),
+                "ResponseTemplates", Map.of("application/json", Match.stringLikeRegexp(
+                        "\\{\"error\": \\{\"code\": \"" + expected.get(1) + "\", \"message\": \"[^\"$\\\\]+\", "
+                                + "\"details\": \\{\"requestId\": \"\\$context.requestId\"\\}\\}\\}")))));
+    }
+
+    @Test
+    void gatewayResponseBodies_shouldBeJsonWithPlainMessages() throws IOException {
+        var mapper = new ObjectMapper();
+        for (var response : ApiErrorResponses.ALL) {
+            var body = mapper.readTree(response.template());
+            assertThat(body.at("/error/code").asText()).isEqualTo(response.code());
+            assertThat(body.at("/error/details/requestId").asText()).isEqualTo("$context.requestId");
+            // written for callers: a sentence, no class, library or AWS response-type names
+            assertThat(body.at("/error/message").asText()).matches("[A-Z][^_]*\\.")
+                    .doesNotContain("Exception", "API Gateway", "Lambda", "java");
+        }
+        assertThat(ApiErrorResponses.ALL.stream().map(r -> r.type().getResponseType()).collect(Collectors.toSet()))
+                .hasSize(ApiErrorResponses.ALL.size());
     }
 
     /** The statements of the policy CDK attached to one function's role, as template maps. */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        assertThat(policies).hasSize(3);
+        assertThat(policies).hasSize(4); // one per function
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -161,9 +318,12 @@ class ServingStackTest {
         return statements.stream().flatMap(st -> listOf(st.get(key)).stream()).toList();
     }
 
+    private String logicalId(software.constructs.IConstruct resource) {
+        return awsStack.getLogicalId((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild());
+    }
+
     private Map<String, Object> arnOf(software.constructs.IConstruct resource) {
-        var id = awsStack.getLogicalId((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild());
-        return Map.of("Fn::GetAtt", List.of(id, "Arn"));
+        return Map.of("Fn::GetAtt", List.of(logicalId(resource), "Arn"));
     }
 
     @Test
@@ -195,6 +355,135 @@ class ServingStackTest {
         assertThat(all(statements, "Action")).contains("s3:GetObject*", "dynamodb:PutItem", "dynamodb:Query")
                 .doesNotContain("*", "s3:*", "dynamodb:*", "s3:PutObject", "s3:DeleteObject*");
         assertThat(all(statements, "Resource")).doesNotContain("*");
+    }
+
+    @Test
+    void registryAndGuardRoles_shouldUseTheRegistryTable_withExactlyTheCallsTheyMake_andNoDelete() {
+        for (var functionId : List.of("Registry", "CanaryGuard")) {
+            // GIVEN the statements on the registry table (its ARN or its indexes)
+            var registryArn = arnOf(awsStack.registryTable());
+            var onRegistry = statementsOf(functionId).stream()
+                    .filter(st -> listOf(st.get("Resource")).contains(registryArn)).toList();
+
+            // THEN get, query, scan and put (transactions of puts), nothing that deletes or patches
+            assertThat(all(onRegistry, "Action")).as(functionId)
+                    .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem");
+            assertThat(all(statementsOf(functionId), "Action")).as(functionId)
+                    .noneMatch(action -> action.toString().matches("(?i)dynamodb:(Delete|Update|BatchWrite|\\*).*"))
+                    .doesNotContain("*");
+        }
+    }
+
+    @Test
+    void functions_shouldReserveConcurrency_whereARunawayWouldHurt() {
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.registry.CanaryGuardHandler::handleRequest",
+                "ReservedConcurrentExecutions", 1));
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "ReservedConcurrentExecutions", 10));
+        // predict and the authorizer take the traffic: no cap below the account's
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 2);
+    }
+
+    @Test
+    void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
+        // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
+        var queues = awsStack.deadLetterQueues();
+        assertThat(queues).hasSize(2);
+        aws.resourceCountIs("AWS::SQS::Queue", 2);
+        aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
+                "SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 14 * 24 * 3600));
+        for (var queue : queues) {
+            aws.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
+                    "Queues", List.of(Map.of("Ref", logicalId(queue))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "Effect", "Deny", "Action", "sqs:*",
+                            "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        }
+
+        // THEN the schedule retries a little, then dead-letters
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "rate(1 minute)",
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "DeadLetterConfig", Map.of("Arn", arnOf(queues.get(0))),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 300))))));
+        // AND a failed run goes to the other queue
+        aws.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("CanaryGuardFunction.*")),
+                "MaximumRetryAttempts", 1,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", arnOf(queues.get(1))))));
+    }
+
+    @Test
+    void alarmTopic_shouldBeKmsEncrypted_tlsOnly_andUsableByCloudWatch() {
+        aws.resourceCountIs("AWS::SNS::Topic", 1);
+        aws.hasResourceProperties("AWS::SNS::Topic", Map.of(
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("AlarmsKey.*"), "Arn"))));
+        aws.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Action", "sns:Publish",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        aws.hasResourceProperties("AWS::KMS::Key", Map.of(
+                "EnableKeyRotation", true,
+                "KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"))))))));
+    }
+
+    /** Properties every mlserve alarm shares: notifies the topic, quiet when there is no data. */
+    private static Map<String, Object> alarm(Map<String, Object> own) {
+        var all = new HashMap<String, Object>(own);
+        all.put("AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("AlarmsTopic.*"))));
+        all.put("TreatMissingData", "notBreaching");
+        all.put("ComparisonOperator", "GreaterThanOrEqualToThreshold");
+        return all;
+    }
+
+    @Test
+    void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
+        // 5 kinds: API 5xx rate, log write failures, guard errors, DLQ depth (x2), throttles (x3), API 429s
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 9);
+        aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,
+                "Dimensions", Match.arrayWith(List.of(Map.of("Name", "Stage", "Value", Match.anyValue()))))));
+        // the log-write failures of every model: the predict log's PredictionLogIncomplete lines, summed
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                "Namespace", "mlserve", "MetricName", "PredictionLogWriteFailures", "Statistic", "Sum", "Threshold", 1,
+                "Dimensions", Match.absent())));
+        aws.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                "LogGroupName", Map.of("Ref", Match.stringLikeRegexp("PredictLogs.*")),
+                "FilterPattern", "{ $.event = \"PredictionLogIncomplete\" }",
+                "MetricTransformations", List.of(Match.objectLike(Map.of(
+                        "MetricNamespace", "mlserve", "MetricName", "PredictionLogWriteFailures", "MetricValue", "$.failedRows")))));
+        // metric math (e.g. a Metrics Insights query) does not deploy on the emulator
+        assertThat(aws.findResources("AWS::CloudWatch::Alarm", Map.of("Properties", Map.of("Metrics", Match.anyValue())))).isEmpty();
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                "Namespace", "AWS/Lambda", "MetricName", "Errors", "Statistic", "Sum", "Threshold", 1,
+                "Dimensions", List.of(Map.of("Name", "FunctionName",
+                        "Value", Map.of("Ref", Match.stringLikeRegexp("CanaryGuardFunction.*")))))));
+        for (var queue : awsStack.deadLetterQueues()) {
+            aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                    "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1,
+                    "Dimensions", List.of(Map.of("Name", "QueueName",
+                            "Value", Map.of("Fn::GetAtt", List.of(logicalId(queue), "QueueName")))))));
+        }
+        for (var fn : List.of("PredictFunction", "RegistryFunction", "AuthorizerFunction")) {
+            aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                    "Namespace", "AWS/Lambda", "MetricName", "Throttles", "Statistic", "Sum", "Threshold", 1,
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", Match.stringLikeRegexp(fn + ".*")))))));
+        }
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
+                "Namespace", "mlserve", "MetricName", "ApiThrottledRequests", "Statistic", "Sum", "Threshold", 10)));
+        aws.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                "LogGroupName", Map.of("Ref", Match.stringLikeRegexp("ApiAccessLogs.*")),
+                "FilterPattern", "{ $.status = \"429\" }",
+                "MetricTransformations", List.of(Match.objectLike(Map.of(
+                        "MetricNamespace", "mlserve", "MetricName", "ApiThrottledRequests", "MetricValue", "1")))));
     }
 
     @SuppressWarnings("unchecked")

@@ -21,6 +21,7 @@ import software.constructs.Construct;
  */
 public final class JavaFunction extends Construct {
     private final Function function;
+    private final LogGroup logGroup;
 
     /**
      * Settings that differ between functions.
@@ -30,8 +31,16 @@ public final class JavaFunction extends Construct {
      * @param memoryMb memory (and so CPU share)
      * @param timeout invocation timeout
      * @param environment function-specific environment variables
+     * @param reservedConcurrency concurrent executions reserved (and so capped) for this function;
+     *     null leaves it on the account's unreserved pool
      */
-    public record Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment) {}
+    public record Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment,
+            Integer reservedConcurrency) {
+        /** Settings without reserved concurrency. */
+        public Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment) {
+            this(module, handler, memoryMb, timeout, environment, null);
+        }
+    }
 
     /**
      * @param scope parent
@@ -61,12 +70,19 @@ public final class JavaFunction extends Construct {
                 .memorySize(props.memoryMb())
                 .timeout(props.timeout())
                 .environment(environment)
+                .reservedConcurrentExecutions(props.reservedConcurrency())
                 .logGroup(logs)
                 .build();
+        this.logGroup = logs;
     }
 
     /** @return the Lambda function */
     public Function function() {
         return function;
+    }
+
+    /** @return the function's log group (its JSON log lines, one per event) */
+    public LogGroup logGroup() {
+        return logGroup;
     }
 }
