@@ -228,7 +228,8 @@ public final class ServingStack extends Stack {
                         "POWERTOOLS_SERVICE_NAME", "predict"))));
         // least privilege: predict appends to the log and reads one alias item, nothing more
         modelsBucket.grantRead(predict.function());
-        predictionsTable.grant(predict.function(), "dynamodb:BatchWriteItem", "dynamodb:PutItem");
+        // DeleteItem only removes predict's own in-flight markers (a canary request's "started" item) once it finishes
+        predictionsTable.grant(predict.function(), "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
         registryTable.grant(predict.function(), "dynamodb:GetItem");
 
         // Reserved concurrency 10 caps (and guarantees) the registry: its calls are rare admin and

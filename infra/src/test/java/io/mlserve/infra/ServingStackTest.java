@@ -339,12 +339,12 @@ class ServingStackTest {
                                 "Action", Match.arrayWith(List.of("s3:GetObject*", "s3:List*")),
                                 "Resource", Match.arrayWith(List.of(arnOf(awsStack.modelsBucket()))))),
                         Match.objectLike(Map.of("Effect", "Allow",
-                                "Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem")),
+                                "Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
                                 "Resource", Match.arrayWith(List.of(arnOf(awsStack.predictionsTable()))))))))));
         assertThat(all(statements, "Action")).contains("dynamodb:GetItem")
                 // no S3 writes, no registry writes, no reading other callers' predictions, no wildcards
                 .doesNotContain("*", "s3:*", "dynamodb:*", "s3:PutObject", "s3:DeleteObject*",
-                        "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:Query");
+                        "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:Query");
         assertThat(all(statements, "Resource")).doesNotContain("*");
     }
 

@@ -43,6 +43,13 @@ public final class PowertoolsServingEvents implements ServingEvents {
     }
 
     @Override
+    public void registryUnavailable(String model, String reason, boolean servedStale) {
+        LOG.warn(servedStale ? "registry unreadable; serving the last known aliases" : "registry unreadable; no aliases known",
+                entry("event", "RegistryUnavailable"), entry("model", model), entry("servedStale", servedStale),
+                entry("reason", reason));
+    }
+
+    @Override
     public void modelLoaded(ModelRef model, double loadMs) {
         LOG.info("model loaded", entry("event", "ModelLoaded"), entry("model", model.name()),
                 entry("version", model.version()), entry("loadMs", loadMs));
