@@ -339,7 +339,7 @@ class ServingStackTest {
                                 "Action", Match.arrayWith(List.of("s3:GetObject*", "s3:List*")),
                                 "Resource", Match.arrayWith(List.of(arnOf(awsStack.modelsBucket()))))),
                         Match.objectLike(Map.of("Effect", "Allow",
-                                "Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
+                                "Action", Match.arrayWith(List.of("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem")),
                                 "Resource", Match.arrayWith(List.of(arnOf(awsStack.predictionsTable()))))))))));
         assertThat(all(statements, "Action")).contains("dynamodb:GetItem")
                 // no S3 writes, no registry writes, no reading other callers' predictions, no wildcards
