@@ -200,7 +200,13 @@ public final class ApiDocs {
                 var status = response.getKey();
                 out.append("<dt><span class=\"status status-").append(escape(status.substring(0, 1))).append("xx\">")
                         .append(escape(status)).append("</span> ").append(escape(r.path("description").asText(""))).append("</dt>\n<dd>\n");
-                content(r.path("content"));
+                if (status.startsWith("2")) {
+                    content(r.path("content"));
+                } else { // error bodies all share one shape: folded, so the successes stand out (no script needed)
+                    out.append("<details><summary>example</summary>\n");
+                    content(r.path("content"));
+                    out.append("</details>\n");
+                }
                 out.append("</dd>\n");
             }
             out.append("</dl>\n</article>\n");
@@ -401,6 +407,7 @@ public final class ApiDocs {
             .path-title code{font-size:17px}
             dl.responses dt{margin-top:8px}
             dl.responses dd{margin:4px 0 8px 20px}
+            details>summary{cursor:pointer;font-size:13px;color:var(--muted)}
             .status{display:inline-block;font:700 13px ui-monospace,monospace;border-radius:4px;padding:0 6px;color:#fff;background:#6e7781}
             .status-2xx{background:#1a7f37}.status-4xx{background:#9a6700}.status-5xx{background:#cf222e}
             """;
