@@ -31,7 +31,6 @@ public final class ApiDocs {
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     private static final Set<String> ROLES = Set.of("public", "predict", "admin");
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String yaml;
     private static String html;
@@ -89,6 +88,9 @@ public final class ApiDocs {
 
     /** One rendering: the parsed spec and the HTML being written. */
     private static final class Page {
+        /** Here, not in ApiDocs: serving the YAML alone never loads a JSON mapper. */
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         private final JsonNode spec;
         private final StringBuilder out = new StringBuilder(64 * 1024);
 
@@ -349,7 +351,7 @@ public final class ApiDocs {
 
     private static String pretty(JsonNode node) {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+            return Page.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (IOException e) {
             return node.toString();
         }
