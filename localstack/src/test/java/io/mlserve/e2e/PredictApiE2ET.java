@@ -69,7 +69,7 @@ class PredictApiE2ET {
 
     @Test
     void health_shouldComeFromTheRealJavaHandler() {
-        var response = emulator.get("health");
+        var response = emulator.get("health/details");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().path("service").asText()).isEqualTo("mlserve-predict");
@@ -130,9 +130,10 @@ class PredictApiE2ET {
 
     @Test
     void modelRoutes_shouldRequireTheApiKey_butHealthShouldNot() throws Exception {
-        assertThat(emulator.statusWithoutKey("POST", "models/iris/predict", sampleRequest.toString())).isEqualTo(403);
-        assertThat(emulator.statusWithoutKey("GET", "models/iris", null)).isEqualTo(403);
-        assertThat(emulator.statusWithoutKey("PUT", "models/iris/aliases/production", "{\"version\": \"1\"}")).isEqualTo(403);
+        // no key: API Gateway answers 401 before the authorizer runs (the authorizer is cached by key)
+        assertThat(emulator.statusWithoutKey("POST", "models/iris/predict", sampleRequest.toString())).isEqualTo(401);
+        assertThat(emulator.statusWithoutKey("GET", "models/iris", null)).isEqualTo(401);
+        assertThat(emulator.statusWithoutKey("PUT", "models/iris/aliases/production", "{\"version\": \"1\"}")).isEqualTo(401);
         assertThat(emulator.statusWithoutKey("GET", "health", null)).isEqualTo(200);
     }
 

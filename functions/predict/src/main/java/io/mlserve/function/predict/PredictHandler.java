@@ -44,6 +44,8 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
         this.edge = HttpEdge.builder(wiring.config().maxRequestBytes())
                 .route("GET", "/health", request -> HttpResponse.ok(health.summary()))
                 .route("GET", "/health/details", request -> HttpResponse.ok(health.report()))
+                .route("GET", "/docs", request -> HttpResponse.text("text/html; charset=utf-8", ApiDocs.html()))
+                .route("GET", "/docs/openapi.yaml", request -> HttpResponse.text("application/yaml", ApiDocs.yaml()))
                 .route("POST", "/models/{name}/predict", this::predict)
                 .build();
     }

@@ -28,21 +28,9 @@ class OpenApiSpecTest {
     /** The repository's file, not the packaged copy: this is what a reviewer edits. */
     static final Path SPEC = Path.of("../../docs/openapi.yaml");
 
-    /** The route table of the access-control contract (method + API Gateway resource → role). */
-    private static final Map<String, String> CONTRACT_ROUTES = Map.ofEntries(
-            Map.entry("GET /health", "public"),
-            Map.entry("GET /docs", "public"),
-            Map.entry("GET /docs/openapi.yaml", "public"),
-            Map.entry("GET /health/details", "predict"),
-            Map.entry("POST /models/{name}/predict", "predict"),
-            Map.entry("GET /models", "predict"),
-            Map.entry("GET /models/{name}", "predict"),
-            Map.entry("GET /models/{name}/versions", "predict"),
-            Map.entry("GET /models/{name}/stats", "predict"),
-            Map.entry("POST /models/{name}/versions", "admin"),
-            Map.entry("PUT /models/{name}/aliases/{alias}", "admin"),
-            Map.entry("GET /models/{name}/audit", "admin"),
-            Map.entry("GET /predictions", "admin"));
+    /** The route table the authorizer and the functions enforce (method + API Gateway resource → role). */
+    private static final Map<String, String> CONTRACT_ROUTES = io.mlserve.core.access.Routes.all().stream()
+            .collect(java.util.stream.Collectors.toMap(r -> r.method() + " " + r.resource(), r -> r.role().apiName()));
 
     /** Every code of the error contract, gateway-generated and from the functions. */
     private static final List<String> CONTRACT_CODES = List.of(
