@@ -4,7 +4,7 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
-import io.mlserve.aws.PowertoolsServingEvents;
+import io.mlserve.http.PowertoolsServingEvents;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.serving.ModelCache;

@@ -1,4 +1,4 @@
-package io.mlserve.aws;
+package io.mlserve.http;
 
 import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
 
