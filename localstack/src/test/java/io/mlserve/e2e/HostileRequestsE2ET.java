@@ -634,9 +634,14 @@ class HostileRequestsE2ET {
         keys.put("Bearer + admin key", "Bearer " + adminKey);
         keys.put("both keys", predictKey + "," + adminKey);
         keys.put("null", "null");
+        // every key on predict; on an admin route the ones that could pass for the admin key
+        var nearAdmin = Set.of("no key", "empty key", "garbage", "admin key, last character changed", "admin key truncated",
+                "admin key + x", "admin key, case swapped", "sha256 of the admin key", "Bearer + admin key", "both keys");
         keys.forEach((name, key) -> {
             corpus.add("keys", name + " on predict", "POST", predictPath(), utf8(VALID_PREDICT), JSON, key, NO_VALID_KEY);
-            corpus.add("keys", name + " on the canary", "PUT", canaryPath(), utf8(VALID_CANARY), JSON, key, NO_VALID_KEY);
+            if (nearAdmin.contains(name)) {
+                corpus.add("keys", name + " on the canary", "PUT", canaryPath(), utf8(VALID_CANARY), JSON, key, NO_VALID_KEY);
+            }
         });
         var adminInAuthorization = new HashMap<>(JSON);
         adminInAuthorization.put("Authorization", adminKey);
@@ -885,7 +890,7 @@ class HostileRequestsE2ET {
                 new Call("GET", model + "/stats", null),
                 new Call("GET", "health/details", null));
 
-        // WHEN / THEN the predict key is refused on every admin route (v2 is not registered by it: the admin's registration below gets 201)
+        // WHEN / THEN the predict key is refused on every admin route (and registers nothing: the admin's call below gets 201)
         for (var call : admin) {
             assertRefused(send(call, predictKey), 403, "FORBIDDEN");
         }
@@ -916,11 +921,13 @@ class HostileRequestsE2ET {
     void failure4ErrorContractGaps_shouldAnswerInTheContractWithoutInternals_whenBodiesTrailOrNestOrRoutesAreUnknown() {
         var predict = "models/" + servedModel + "/predict";
 
+        // trailing content after a valid document is not a valid body (it used to be served)
         assertRefused(send("POST", predict, utf8(VALID_PREDICT + " garbage"), JSON, predictKey), 400, "MALFORMED_JSON");
         assertRefused(send("POST", predict, utf8(VALID_PREDICT + VALID_PREDICT), JSON, predictKey), 400, "MALFORMED_JSON");
         assertRefused(send("POST", "models/" + servedModel + "/versions", utf8(locationBody(servedModel, "9") + "{}"), JSON, adminKey),
                 400, "MALFORMED_JSON");
 
+        // parser limits and wrong types are explained without the parser's or the JDK's names
         var nested = send("POST", predict, utf8("{\"instances\": " + nestedArrays(200) + "}"), JSON, predictKey);
         assertRefused(nested, 400, "MALFORMED_JSON");
         assertThat(nested.body()).doesNotContain("StreamReadConstraints", "getMaxNestingDepth", "nesting depth (");
@@ -934,6 +941,7 @@ class HostileRequestsE2ET {
                 utf8("{\"version\": \"2\", \"weight\": 10, \"guard\": {\"maxErrorRate\": 0.1, \"rollback\": 1}}"), JSON, adminKey);
         assertRefused(unknownGuardField, 400, "INVALID_GUARD");
 
+        // API Gateway's own answers are in the contract too
         assertRefused(send("GET", "no-such-route-" + suffix, null, NO_HEADERS, predictKey), 404, "ROUTE_NOT_FOUND");
         assertRefused(send("GET", "no-such-route-" + suffix, null, NO_HEADERS, null), 404, "ROUTE_NOT_FOUND");
         var encodedSlash = send("POST", "models/a%2Fb/predict", utf8(VALID_PREDICT), JSON, predictKey);
