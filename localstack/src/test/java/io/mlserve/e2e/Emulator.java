@@ -102,7 +102,7 @@ final class Emulator {
         return send(HttpRequest.newBuilder(URI.create(apiUrl + path)).GET());
     }
 
-    /** A call with no API key: the status only (API Gateway's refusal is not our JSON). */
+    /** A call with no API key: the status only (see {@link #raw} for the body). */
     int statusWithoutKey(String method, String path, String body) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

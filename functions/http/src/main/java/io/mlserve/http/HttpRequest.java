@@ -1,8 +1,11 @@
 package io.mlserve.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.core.access.Role;
 import io.mlserve.core.access.Route;
+import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.json.Json;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,14 +50,14 @@ public record HttpRequest(
      * @return its value, if present
      */
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.get(name.toLowerCase(java.util.Locale.ROOT)));
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /** @return the body parsed as one JSON object (400 otherwise) */
     public JsonNode jsonObject() {
         var node = Json.parseRequest(body);
         if (!node.isObject()) {
-            throw new io.mlserve.core.error.InvalidInputException("INVALID_REQUEST", "the body must be a JSON object", null);
+            throw new InvalidInputException("INVALID_REQUEST", "the body must be a JSON object", null);
         }
         return node;
     }
@@ -65,9 +68,9 @@ public record HttpRequest(
      * @param role the key's role ({@code PUBLIC} without a key)
      * @param keyName the key's name, or null without a key
      */
-    public record Caller(io.mlserve.core.access.Role role, String keyName) {
+    public record Caller(Role role, String keyName) {
         /** A caller without a key. */
-        public static final Caller ANONYMOUS = new Caller(io.mlserve.core.access.Role.PUBLIC, null);
+        public static final Caller ANONYMOUS = new Caller(Role.PUBLIC, null);
 
         /** @return who did it, for the audit trail: {@code key:<name>}, or {@code anonymous} */
         public String actor() {
