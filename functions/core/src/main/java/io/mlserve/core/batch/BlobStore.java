@@ -2,7 +2,6 @@ package io.mlserve.core.batch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 
@@ -39,9 +38,9 @@ public interface BlobStore {
      * @param bucket bucket
      * @param key key
      * @param contentType MIME type
-     * @return the stream
+     * @return the stream: close it to publish, {@link BlobOutput#abort()} it on failure
      */
-    OutputStream create(String bucket, String key, String contentType);
+    BlobOutput create(String bucket, String key, String contentType);
 
     /**
      * @param bucket bucket

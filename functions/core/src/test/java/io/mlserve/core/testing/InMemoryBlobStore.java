@@ -1,10 +1,10 @@
 package io.mlserve.core.testing;
 
+import io.mlserve.core.batch.BlobOutput;
 import io.mlserve.core.batch.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -62,11 +62,32 @@ public final class InMemoryBlobStore implements BlobStore {
     }
 
     @Override
-    public OutputStream create(String bucket, String key, String contentType) {
-        return new ByteArrayOutputStream() {
+    public BlobOutput create(String bucket, String key, String contentType) {
+        var buffer = new ByteArrayOutputStream();
+        return new BlobOutput() {
+            private boolean open = true;
+
+            @Override
+            public void write(int b) {
+                buffer.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                buffer.write(b, off, len);
+            }
+
             @Override
             public void close() {
-                putObject(bucket, key, toByteArray());
+                if (open) {
+                    open = false;
+                    putObject(bucket, key, buffer.toByteArray());
+                }
+            }
+
+            @Override
+            public void abort() {
+                open = false;
             }
         };
     }
