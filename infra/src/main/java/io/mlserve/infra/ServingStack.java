@@ -511,6 +511,21 @@ public final class ServingStack extends Stack {
         finalizeJob.addCatch(failJob, catchToFailStep());
 
         var range = lambdaStep(flow, "Range", fn, null); // the item the selector built is its payload
+        // A failed child fails the map with States.ExceedToleratedFailureThreshold and a generic cause
+        // (on AWS and on the emulator): the range's own reason would be lost. So the child hands it to
+        // the fail step itself; the job ends FAILED with it, and the outer fail step is then a no-op.
+        var rangeFailed = Fail.Builder.create(flow, "RangeFailed")
+                .error("RangeFailed")
+                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
+                .build();
+        var failRange = lambdaStep(flow, "FailRange", fn, ordered(
+                "step", "fail",
+                "jobId", JsonPath.stringAt("$.jobId"),
+                "error", JsonPath.stringAt("$.error.Error"),
+                "cause", JsonPath.stringAt("$.error.Cause")), true);
+        failRange.addCatch(rangeFailed, CatchProps.builder().errors(List.of("States.ALL")).build());
+        failRange.next(rangeFailed);
+        range.addCatch(failRange, catchToFailStep());
         var ranges = DistributedMap.Builder.create(flow, "Ranges")
                 .itemReader(new S3JsonItemReader(S3FileItemReaderProps.builder()
                         // bucketNamePath, not bucket: the reader then adds no s3:GetObject on the whole

@@ -260,6 +260,16 @@ class BatchJobsStackTest {
                     "Lambda.SdkClientException", "States.Timeout", "Sandbox.Timedout");
             assertThat(retry.path("MaxAttempts").asInt()).isEqualTo(3);
             assertThat(retry.path("BackoffRate").asInt()).isEqualTo(2);
+            // a failed range hands its own reason to the fail step (the map's error would only say "threshold exceeded")
+            assertThat(range.at("/Catch/0/ErrorEquals").toString()).isEqualTo("[\"States.ALL\"]");
+            assertThat(range.at("/Catch/0/ResultPath").asText()).isEqualTo("$.error");
+            assertThat(range.at("/Catch/0/Next").asText()).isEqualTo("FailRange");
+            var processor = map.at("/ItemProcessor/States");
+            assertThat(payload(processor, "FailRange")).isEqualTo(Map.of("step", "fail", "jobId.$", "$.jobId",
+                    "error.$", "$.error.Error", "cause.$", "$.error.Cause"));
+            assertThat(processor.at("/FailRange/Next").asText()).isEqualTo("RangeFailed");
+            assertThat(processor.at("/FailRange/Catch/0/Next").asText()).isEqualTo("RangeFailed");
+            assertThat(processor.at("/RangeFailed/Type").asText()).isEqualTo("Fail");
         }
     }
 
