@@ -90,8 +90,8 @@ import software.constructs.Construct;
  * Everything mlserve runs on: models bucket, prediction log, registry and keys tables, the predict,
  * registry, canary-guard and authorizer functions, the REST API with its key authorizer, usage plans
  * and error responses, bulk prediction (data bucket, jobs table, batch function, the BatchJobs state
- * machine and the upload rule that starts it), and the alarms. Deploys unchanged to AWS and to the emulator (only the function
- * runtime wiring differs, see {@link DeployTarget}).
+ * machine and the upload rule that starts it), and the alarms. Deploys unchanged to AWS and to the
+ * emulator (only the function runtime wiring and the map's concurrency differ, see {@link DeployTarget}).
  */
 public final class ServingStack extends Stack {
     /** How long API Gateway caches the authorizer's answer for one key: a revoked key works this long at most. */
