@@ -2,6 +2,7 @@ package io.mlserve.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import io.mlserve.infra.constructs.AlarmTopic;
 import io.mlserve.infra.constructs.ApiErrorResponses;
 import io.mlserve.infra.constructs.JavaFunction;
@@ -57,13 +58,40 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.events.EventField;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.SfnStateMachine;
+import software.amazon.awscdk.services.events.targets.SfnStateMachineProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.s3.CfnBucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.DistributedMap;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.S3FileItemReaderProps;
+import software.amazon.awscdk.services.stepfunctions.S3JsonItemReader;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
 /**
  * Everything mlserve runs on: models bucket, prediction log, registry and keys tables, the predict,
  * registry, canary-guard and authorizer functions, the REST API with its key authorizer, usage plans
- * and error responses, and the alarms. Deploys unchanged to AWS and to the emulator (only the function
- * runtime wiring differs, see {@link DeployTarget}).
+ * and error responses, bulk prediction (data bucket, jobs table, batch function, the BatchJobs state
+ * machine and the upload rule that starts it), and the alarms. Deploys unchanged to AWS and to the
+ * emulator (only the function runtime wiring and the map's concurrency differ, see {@link DeployTarget}).
  */
 public final class ServingStack extends Stack {
     /** How long API Gateway caches the authorizer's answer for one key: a revoked key works this long at most. */
@@ -71,6 +99,12 @@ public final class ServingStack extends Stack {
     /** Stage-wide ceiling: no combination of keys can drive the functions harder than this. */
     static final double STAGE_RATE_LIMIT = 200;
     static final int STAGE_BURST_LIMIT = 400;
+    /** Data bucket layout (BATCH.md): an upload here is a job. */
+    static final String INPUT_PREFIX = "batch/input/";
+    /** Part and error files of finished ranges and jobs. */
+    static final String OUTPUT_PREFIX = "batch/output/";
+    /** Plans (ranges.json) and per-range error files: scratch, expired after a week. */
+    static final String WORK_PREFIX = "batch/work/";
 
     /**
      * @param target AWS or the local emulator
@@ -130,16 +164,23 @@ public final class ServingStack extends Stack {
             new Route("POST", "/models/{name}/versions", "registry", "admin"),
             new Route("PUT", "/models/{name}/aliases/{alias}", "registry", "admin"),
             new Route("GET", "/models/{name}/audit", "registry", "admin"),
-            new Route("GET", "/predictions", "registry", "admin"));
+            new Route("GET", "/predictions", "registry", "admin"),
+            new Route("POST", "/models/{name}/jobs", "registry", "predict"),
+            new Route("GET", "/jobs", "registry", "predict"),
+            new Route("GET", "/jobs/{jobId}", "registry", "predict"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
     private final Table registryTable;
     private final Table keysTable;
+    private final Bucket dataBucket;
+    private final Table jobsTable;
     private final JavaFunction predict;
     private final JavaFunction registry;
     private final JavaFunction canaryGuard;
     private final JavaFunction authorizer;
+    private final JavaFunction batch;
+    private final StateMachine batchJobs;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
     private final LogGroup accessLog;
@@ -214,6 +255,9 @@ public final class ServingStack extends Stack {
                 .removalPolicy(removal)
                 .build();
 
+        dataBucket = dataBucket(accessLogs, removal);
+        jobsTable = jobsTable(removal);
+
         var shared = Map.of(
                 "MODELS_BUCKET", modelsBucket.getBucketName(),
                 "PREDICTIONS_TABLE", predictionsTable.getTableName(),
@@ -279,6 +323,24 @@ public final class ServingStack extends Stack {
                         "POWERTOOLS_METRICS_NAMESPACE", "mlserve")));
         keysTable.grant(authorizer.function(), "dynamodb:GetItem"); // looks one key hash up; the CLI writes keys
 
+        batch = new JavaFunction(this, "Batch", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "batch", "io.mlserve.function.batch.BatchHandler::handleRequest", 2048, Duration.seconds(900),
+                with(shared, Map.of(
+                        "DATA_BUCKET", dataBucket.getBucketName(),
+                        "JOBS_TABLE", jobsTable.getTableName(),
+                        "EVENT_BUS_NAME", "default",
+                        // the same on both targets: tests force small ranges per job (rangeBytes), not here
+                        "BATCH_RANGE_BYTES", String.valueOf(64 * 1024 * 1024),
+                        "BATCH_LOG_SAMPLE_RATE", "0.01",
+                        "BATCH_CHUNK_ROWS", "1024",
+                        "POWERTOOLS_SERVICE_NAME", "batch")),
+                // a range parses, predicts and writes for up to 15 minutes: C2 pays for its warm-up many times
+                null, JavaFunction.Jit.THROUGHPUT));
+        grantBatchAccess();
+        batchJobs = batchStateMachine(settings.target());
+        batchUploadRule();
+        grantJobsApiAccess();
+
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -298,6 +360,293 @@ public final class ServingStack extends Stack {
      */
     private void grantRegistryAccess(JavaFunction fn) {
         registryTable.grant(fn.function(), "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem");
+    }
+
+    /**
+     * The data bucket: {@code batch/input/} (an upload is a job), {@code batch/output/} (results) and
+     * {@code batch/work/} (plans and per-range error files, scratch). EventBridge notifications are
+     * set on the bucket itself (CloudFormation's NotificationConfiguration), not through CDK's
+     * {@code eventBridgeEnabled}, which deploys a custom-resource Lambda to call the S3 API.
+     */
+    private Bucket dataBucket(Bucket accessLogs, RemovalPolicy removal) {
+        var bucket = Bucket.Builder.create(this, "Data")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .serverAccessLogsBucket(accessLogs)
+                .serverAccessLogsPrefix("data/")
+                .lifecycleRules(List.of(
+                        // plans and range error files are rewritten into outputs by finalize; a week covers any job
+                        LifecycleRule.builder().id("expire-batch-work").prefix(WORK_PREFIX)
+                                .expiration(Duration.days(7)).build(),
+                        // a range writer that died mid-upload leaves parts that cost money and show nowhere
+                        LifecycleRule.builder().id("abort-incomplete-uploads")
+                                .abortIncompleteMultipartUploadAfter(Duration.days(7)).build()))
+                .removalPolicy(removal)
+                .build();
+        ((CfnBucket) bucket.getNode().getDefaultChild()).setNotificationConfiguration(
+                CfnBucket.NotificationConfigurationProperty.builder()
+                        .eventBridgeConfiguration(CfnBucket.EventBridgeConfigurationProperty.builder()
+                                .eventBridgeEnabled(true).build())
+                        .build());
+        return bucket;
+    }
+
+    /**
+     * Jobs: pk = jobId, sk = JOB | RANGE#00000. Only JOB items carry {@code model} and {@code kind},
+     * so the two indexes list jobs (newest first by {@code startedAt}) and never ranges.
+     */
+    private Table jobsTable(RemovalPolicy removal) {
+        var table = Table.Builder.create(this, "Jobs")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(removal)
+                .build();
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName("byModel")
+                .partitionKey(Attribute.builder().name("model").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("startedAt").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL)
+                .build());
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName("all")
+                .partitionKey(Attribute.builder().name("kind").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("startedAt").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL)
+                .build());
+        return table;
+    }
+
+    /**
+     * What the batch steps call, and nothing more. The input may be anywhere in the data bucket (the
+     * jobs API accepts any key there), so reads cover the bucket; writes only the output and work
+     * prefixes; no S3 or DynamoDB delete. ListBucket makes a missing object a 404 instead of a 403, so
+     * a job whose input has gone fails with "not found" rather than "access denied".
+     */
+    private void grantBatchAccess() {
+        var role = batch.function();
+        modelsBucket.grantRead(role);
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(dataBucket.arnForObjects("*")))
+                .build());
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(dataBucket.getBucketArn()))
+                .build());
+        // PutObject also covers multipart uploads (create, upload part, complete); abort cleans one up
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload"))
+                .resources(List.of(dataBucket.arnForObjects(OUTPUT_PREFIX + "*"), dataBucket.arnForObjects(WORK_PREFIX + "*")))
+                .build());
+        // claim = conditional Put; start/finish = Update; a range = transaction of Put (RANGE item,
+        // conditional) + Update (JOB counters); ranges(jobId) = Query. Nothing deletes a job.
+        jobsTable.grant(role, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:ConditionCheckItem");
+        registryTable.grant(role, "dynamodb:GetItem"); // production alias and the version's sha256
+        predictionsTable.grant(role, "dynamodb:BatchWriteItem", "dynamodb:PutItem"); // the sampled rows
+        EventBus.fromEventBusName(this, "BatchEventsBus", "default").grantPutEventsTo(role);
+    }
+
+    /**
+     * The registry answers the jobs API: claims a job (conditional Put), reads and lists jobs (both
+     * indexes), checks the input object exists (HeadObject; ListBucket turns "missing" into a 404),
+     * and starts the machine with {@code {"jobId", "claimed": true}}.
+     */
+    private void grantJobsApiAccess() {
+        var fn = registry.function();
+        fn.addEnvironment("DATA_BUCKET", dataBucket.getBucketName());
+        fn.addEnvironment("JOBS_TABLE", jobsTable.getTableName());
+        fn.addEnvironment("BATCH_STATE_MACHINE_ARN", batchJobs.getStateMachineArn());
+        jobsTable.grant(fn, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query");
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(dataBucket.arnForObjects("*")))
+                .build());
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(dataBucket.getBucketArn()))
+                .build());
+        batchJobs.grantStartExecution(fn);
+    }
+
+    /**
+     * The batch job flow (BATCH.md): an S3 upload (via the rule) or the API (already claimed) →
+     * claim → plan → one Distributed Map child per byte range of the manifest → finalize. Every
+     * failure after the claim goes to the batch function's {@code fail} step, which ends the job
+     * FAILED with the reason, then to the Fail state, so no job is left RUNNING.
+     */
+    private StateMachine batchStateMachine(DeployTarget target) {
+        var flow = new Construct(this, "BatchFlow"); // the states' scope: keeps their ids apart from the stack's
+        var fn = batch.function();
+
+        var failed = Fail.Builder.create(flow, "Failed")
+                .error("BatchJobFailed")
+                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
+                .build();
+        var failJob = lambdaStep(flow, "FailJob", fn, ordered(
+                "step", "fail",
+                "jobId", JsonPath.stringAt("$.jobId"),
+                "error", JsonPath.stringAt("$.error.Error"),
+                "cause", JsonPath.stringAt("$.error.Cause")), true);
+        failJob.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).build());
+        failJob.next(failed);
+
+        var claim = lambdaStep(flow, "Claim", fn, ordered(
+                "step", "claim",
+                "bucket", JsonPath.stringAt("$.bucket"),
+                "key", JsonPath.stringAt("$.key"),
+                "etag", JsonPath.stringAt("$.etag"),
+                "size", JsonPath.numberAt("$.size")));
+        // Before the claim there is no job to mark FAILED (and no jobId for the fail step, whose
+        // parameters would then raise an uncatchable States.Runtime): a failed claim fails the execution.
+        claim.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+        var plan = lambdaStep(flow, "Plan", fn, ordered("step", "plan", "jobId", JsonPath.stringAt("$.jobId")));
+        plan.addCatch(failJob, catchToFailStep());
+        var finalizeJob = lambdaStep(flow, "Finalize", fn, ordered("step", "finalize", "jobId", JsonPath.stringAt("$.jobId")));
+        finalizeJob.addCatch(failJob, catchToFailStep());
+
+        var range = lambdaStep(flow, "Range", fn, null); // the item the selector built is its payload
+        // A failed child fails the map with States.ExceedToleratedFailureThreshold and a generic cause
+        // (on AWS and on the emulator): the range's own reason would be lost. So the child hands it to
+        // the fail step itself; the job ends FAILED with it, and the outer fail step is then a no-op.
+        var rangeFailed = Fail.Builder.create(flow, "RangeFailed")
+                .error("RangeFailed")
+                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
+                .build();
+        var failRange = lambdaStep(flow, "FailRange", fn, ordered(
+                "step", "fail",
+                "jobId", JsonPath.stringAt("$.jobId"),
+                "error", JsonPath.stringAt("$.error.Error"),
+                "cause", JsonPath.stringAt("$.error.Cause")), true);
+        failRange.addCatch(rangeFailed, CatchProps.builder().errors(List.of("States.ALL")).build());
+        failRange.next(rangeFailed);
+        range.addCatch(failRange, catchToFailStep());
+        var ranges = DistributedMap.Builder.create(flow, "Ranges")
+                .itemReader(new S3JsonItemReader(S3FileItemReaderProps.builder()
+                        // bucketNamePath, not bucket: the reader then adds no s3:GetObject on the whole
+                        // bucket; the role gets batch/work/* below
+                        .bucketNamePath(JsonPath.stringAt("$.manifestBucket"))
+                        .key(JsonPath.stringAt("$.manifestKey"))
+                        .build()))
+                .itemSelector(ordered(
+                        "step", "range",
+                        "jobId", JsonPath.stringAt("$$.Map.Item.Value.jobId"),
+                        "index", JsonPath.numberAt("$$.Map.Item.Value.index"),
+                        "start", JsonPath.numberAt("$$.Map.Item.Value.start"),
+                        "end", JsonPath.numberAt("$$.Map.Item.Value.end")))
+                // each child runs the JVM for up to 15 minutes: Standard children (Express stop at 5)
+                .mapExecutionType(StateMachineType.STANDARD)
+                // the emulator runs each concurrent child as a JVM on a 2-core machine
+                .maxConcurrency(target == DeployTarget.LOCAL ? 2 : 100)
+                .toleratedFailurePercentage(0) // one failed range fails the job (CDK omits the 0: it is the default)
+                .resultPath(JsonPath.DISCARD) // finalize reads the counts from the jobs table, not from here
+                .build();
+        ranges.itemProcessor(range);
+        ranges.addCatch(failJob, catchToFailStep());
+
+        var definition = Choice.Builder.create(flow, "FromApi").build()
+                // the jobs API has already claimed the job: {"jobId", "claimed": true}
+                .when(Condition.and(Condition.isPresent("$.claimed"), Condition.booleanEquals("$.claimed", true)), plan)
+                .otherwise(claim.next(Choice.Builder.create(flow, "Duplicate").build()
+                        // the same object (bucket + key + ETag) has a job already: a re-sent event is a no-op
+                        .when(Condition.booleanEquals("$.duplicate", true), Succeed.Builder.create(flow, "AlreadyClaimed").build())
+                        .otherwise(plan)));
+        plan.next(ranges).next(finalizeJob).next(Succeed.Builder.create(flow, "Done").build());
+
+        var logs = LogGroup.Builder.create(this, "BatchJobsLogs")
+                .retention(RetentionDays.ONE_MONTH)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        var machine = StateMachine.Builder.create(this, "BatchJobs")
+                .comment("mlserve batch prediction: claim, plan, predict each byte range, finalize")
+                .stateMachineType(StateMachineType.STANDARD)
+                .definitionBody(DefinitionBody.fromChainable(definition))
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ERROR).includeExecutionData(false).build())
+                .tracingEnabled(false)
+                .build();
+        // the ItemReader reads the plan's ranges.json
+        machine.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(dataBucket.arnForObjects(WORK_PREFIX + "*")))
+                .build());
+        return machine;
+    }
+
+    /** A map in the order given (key, value, key, value…): payloads read as the contract writes them. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        var map = new java.util.LinkedHashMap<String, Object>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static CatchProps catchToFailStep() {
+        return CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build();
+    }
+
+    /**
+     * A batch step: invokes the function (request/response) with the payload and passes its answer
+     * on. Retries what is not the job's fault: Lambda service errors, throttles and timeouts.
+     *
+     * @param payload the step's payload; null passes the state's input as is
+     */
+    private static LambdaInvoke lambdaStep(Construct scope, String id, IFunction fn, Map<String, Object> payload) {
+        return lambdaStep(scope, id, fn, payload, false);
+    }
+
+    /** @param discardResult true: the state's output is its input (the fail step keeps the caught error) */
+    private static LambdaInvoke lambdaStep(Construct scope, String id, IFunction fn, Map<String, Object> payload,
+            boolean discardResult) {
+        var builder = LambdaInvoke.Builder.create(scope, id)
+                .lambdaFunction(fn)
+                .payload(payload == null ? TaskInput.fromJsonPathAt("$") : TaskInput.fromObject(payload))
+                .retryOnServiceExceptions(false); // replaced by the retry below (which adds throttles and timeouts)
+        var step = (discardResult ? builder.resultPath(JsonPath.DISCARD) : builder.outputPath("$.Payload")).build();
+        step.addRetry(RetryProps.builder()
+                .errors(List.of("Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                        "Lambda.ClientExecutionTimeoutException", "Lambda.TooManyRequestsException",
+                        "Lambda.Unknown", "Sandbox.Timedout", "States.Timeout"))
+                .interval(Duration.seconds(2))
+                .maxAttempts(3)
+                .backoffRate(2)
+                .build());
+        return step;
+    }
+
+    /**
+     * S3 "Object Created" under {@code batch/input/} in the data bucket starts the machine with the
+     * claim step's payload. Events EventBridge cannot deliver (after retries) land in a DLQ.
+     */
+    private void batchUploadRule() {
+        var dlq = deadLetterQueue("BatchUploadsDlq");
+        var input = new java.util.LinkedHashMap<String, Object>();
+        input.put("step", "claim");
+        input.put("bucket", EventField.fromPath("$.detail.bucket.name"));
+        input.put("key", EventField.fromPath("$.detail.object.key"));
+        input.put("etag", EventField.fromPath("$.detail.object.etag"));
+        input.put("size", EventField.fromPath("$.detail.object.size"));
+        Rule.Builder.create(this, "BatchUploads")
+                .description("mlserve: a file uploaded under batch/input/ of the data bucket becomes a batch job")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.s3"))
+                        .detailType(List.of("Object Created"))
+                        .detail(Map.of(
+                                "bucket", Map.of("name", List.of(dataBucket.getBucketName())),
+                                "object", Map.of("key", software.amazon.awscdk.services.events.Match.prefix(INPUT_PREFIX))))
+                        .build())
+                .targets(List.of(new SfnStateMachine(batchJobs, SfnStateMachineProps.builder()
+                        .input(RuleTargetInput.fromObject(input))
+                        .deadLetterQueue(dlq)
+                        .retryAttempts(10)
+                        .maxEventAge(Duration.hours(6))
+                        .build())))
+                .build();
     }
 
     /** An encrypted, TLS-only queue that keeps failed events for the 14 days SQS allows at most. */
@@ -418,6 +767,12 @@ public final class ServingStack extends Stack {
                             .statistic("Maximum").period(period).build()),
                     1));
         }
+        alarms.alarm("BatchJobsFailed", AlarmTopic.Spec.once(
+                "mlserve batch: a batch job execution failed; the job's failureReason and the execution history say why",
+                batchJobs.metricFailed(sum), 1));
+        alarms.alarm("BatchErrors", AlarmTopic.Spec.once(
+                "mlserve batch: the batch function failed a step (retried or not); see its log",
+                batch.function().metricErrors(sum), 1));
         for (var fn : List.of(predict, registry, authorizer)) {
             alarms.alarm(fn.getNode().getId() + "Throttles", AlarmTopic.Spec.once(
                     "mlserve " + fn.getNode().getId() + ": Lambda throttled invocations (callers got 429/500)",
@@ -450,6 +805,10 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "AuthorizerFunctionName").value(authorizer.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "PredictUsagePlanId").value(usagePlans.get("predict").getUsagePlanId()).build();
         CfnOutput.Builder.create(this, "AdminUsagePlanId").value(usagePlans.get("admin").getUsagePlanId()).build();
+        CfnOutput.Builder.create(this, "DataBucketName").value(dataBucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "JobsTableName").value(jobsTable.getTableName()).build();
+        CfnOutput.Builder.create(this, "BatchStateMachineArn").value(batchJobs.getStateMachineArn()).build();
+        CfnOutput.Builder.create(this, "BatchFunctionName").value(batch.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
@@ -457,7 +816,7 @@ public final class ServingStack extends Stack {
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard, authorizer)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch)) {
             suppressFunctionFindings(fn);
         }
         for (var queue : deadLetterQueues) {
@@ -465,6 +824,29 @@ public final class ServingStack extends Stack {
                     .reason("this queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure "
                             + "destination); its depth is alarmed on").build()));
         }
+        NagSuppressions.addResourceSuppressions(batchJobs, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-SF1")
+                        .reason("ERROR level without execution data on purpose: ALL would log every state transition of "
+                                + "every Distributed Map child (thousands per large job) and the data is the caller's rows; "
+                                + "the jobs table and the execution history hold each job's progress and failure reason")
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-SF2")
+                        .reason("no part of mlserve uses X-Ray (the functions are not traced either); executions are "
+                                + "followed through the jobs table, the execution history and the alarms")
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("CDK's grants for this machine: invoking the batch function's versions (<arn>:*), "
+                                + "CloudWatch Logs delivery (those logs: actions support no resource but *), the plans "
+                                + "under batch/work/ that the Distributed Map reads, and describing, stopping and "
+                                + "redriving this machine's own executions and map runs")
+                        .appliesTo(List.of(
+                                "Resource::<" + logicalId(batch.function()) + ".Arn>:*",
+                                "Resource::*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + WORK_PREFIX + "*",
+                                RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+                                        + "<AWS::AccountId>:execution:.*" + logicalId(batchJobs) + ".*:\\*$/g").build()))
+                        .build()),
+                true);
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG3")
                         .reason("WAF is an account-level choice; the API has per-key throttling and input limits").build(),
@@ -488,12 +870,17 @@ public final class ServingStack extends Stack {
                         .reason("java21 on purpose: the artifacts are built with --release 21 and tested on it").build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("CDK grants: s3:GetObject*/List* on the models bucket's objects only; DynamoDB access to "
-                                + "this stack's tables and their indexes only")
+                                + "this stack's tables and their indexes only; batch: data bucket objects (a job's input may "
+                                + "be any key there) and writes under batch/output/ and batch/work/ only")
                         .appliesTo(List.of("Action::s3:GetBucket*", "Action::s3:GetObject*", "Action::s3:List*",
                                 "Resource::<" + logicalId(modelsBucket) + ".Arn>/*",
                                 "Resource::<" + logicalId(predictionsTable) + ".Arn>/index/*",
                                 "Resource::<" + logicalId(registryTable) + ".Arn>/index/*",
-                                "Resource::<" + logicalId(keysTable) + ".Arn>/index/*"))
+                                "Resource::<" + logicalId(keysTable) + ".Arn>/index/*",
+                                "Resource::<" + logicalId(jobsTable) + ".Arn>/index/*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + OUTPUT_PREFIX + "*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + WORK_PREFIX + "*"))
                         .build()), true);
     }
 
@@ -519,6 +906,21 @@ public final class ServingStack extends Stack {
     /** @return the API keys table */
     public Table keysTable() {
         return keysTable;
+    }
+
+    /** @return the data bucket (batch input, output and work files) */
+    public Bucket dataBucket() {
+        return dataBucket;
+    }
+
+    /** @return the jobs table */
+    public Table jobsTable() {
+        return jobsTable;
+    }
+
+    /** @return the batch job state machine */
+    public StateMachine batchJobs() {
+        return batchJobs;
     }
 
     /** @return the dead-letter queues of the asynchronous functions */

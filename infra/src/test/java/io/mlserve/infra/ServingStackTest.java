@@ -43,6 +43,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/registry/target/registry.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/authorizer/target"));
         Files.writeString(repo.resolve("functions/authorizer/target/authorizer.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/batch/target"));
+        Files.writeString(repo.resolve("functions/batch/target/batch.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -131,7 +133,7 @@ class ServingStackTest {
 
     @Test
     void registryTable_shouldBeOnDemandEncryptedWithBackups() {
-        aws.resourceCountIs("AWS::DynamoDB::Table", 3);
+        aws.resourceCountIs("AWS::DynamoDB::Table", 4);
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "BillingMode", "PAY_PER_REQUEST",
@@ -143,7 +145,7 @@ class ServingStackTest {
     void api_shouldHaveEveryRouteOfTheContract_andNoOther() {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
-                "aliases", "{alias}", "audit", "stats", "predictions")) {
+                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -153,7 +155,8 @@ class ServingStackTest {
                         "GET /health/details predict", "POST /models/{name}/predict predict", "GET /models predict",
                         "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/stats predict",
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
-                        "GET /models/{name}/audit admin", "GET /predictions admin");
+                        "GET /models/{name}/audit admin", "GET /predictions admin",
+                        "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict");
     }
 
     @SuppressWarnings("unchecked")
@@ -302,7 +305,8 @@ class ServingStackTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        assertThat(policies).hasSize(4); // one per function
+        // one per function, the state machine's two (its own + Distributed Map) and the upload rule's
+        assertThat(policies).hasSize(8);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -382,16 +386,16 @@ class ServingStackTest {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "ReservedConcurrentExecutions", 10));
-        // predict and the authorizer take the traffic: no cap below the account's
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 2);
+        // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 3);
     }
 
     @Test
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        assertThat(queues).hasSize(2);
-        aws.resourceCountIs("AWS::SQS::Queue", 2);
+        assertThat(queues).hasSize(3); // + the batch upload rule's DLQ
+        aws.resourceCountIs("AWS::SQS::Queue", 3);
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -445,8 +449,9 @@ class ServingStackTest {
 
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
-        // 5 kinds: API 5xx rate, log write failures, guard errors, DLQ depth (x2), throttles (x3), API 429s
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 9);
+        // API 5xx rate, log write failures, guard errors, DLQ depth (x3), throttles (x3), API 429s,
+        // batch executions failed, batch function errors
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 12);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

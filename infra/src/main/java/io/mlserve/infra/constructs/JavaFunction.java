@@ -33,13 +33,34 @@ public final class JavaFunction extends Construct {
      * @param environment function-specific environment variables
      * @param reservedConcurrency concurrent executions reserved (and so capped) for this function;
      *     null leaves it on the account's unreserved pool
+     * @param jit how the JVM compiles on AWS (the emulator's bootstrap has its own settings)
      */
     public record Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment,
-            Integer reservedConcurrency) {
-        /** Settings without reserved concurrency. */
+            Integer reservedConcurrency, Jit jit) {
+        /** Settings for a request/response function: C1 only. */
+        public Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment,
+                Integer reservedConcurrency) {
+            this(module, handler, memoryMb, timeout, environment, reservedConcurrency, Jit.STARTUP);
+        }
+
+        /** Settings without reserved concurrency, C1 only. */
         public Props(String module, String handler, int memoryMb, Duration timeout, Map<String, String> environment) {
             this(module, handler, memoryMb, timeout, environment, null);
         }
+    }
+
+    /** The JIT a function runs with on AWS. */
+    public enum Jit {
+        /**
+         * C1 only ({@code -XX:TieredStopAtLevel=1}): short request/response calls live on a fast
+         * cold start and never run long enough for C2 to pay off (Powertools/AWS guidance).
+         */
+        STARTUP,
+        /**
+         * The JVM's default tiered compilation (C1 then C2): for throughput-bound work such as a batch
+         * range that parses and predicts for minutes, where C2's code is several times faster.
+         */
+        THROUGHPUT
     }
 
     /**
@@ -52,7 +73,7 @@ public final class JavaFunction extends Construct {
     public JavaFunction(Construct scope, String id, DeployTarget target, Artifacts artifacts, Props props) {
         super(scope, id);
         var environment = new HashMap<>(props.environment());
-        if (target == DeployTarget.AWS) {
+        if (target == DeployTarget.AWS && props.jit() == Jit.STARTUP) {
             // C1 only: Lambda functions live short; this cuts cold start (Powertools/AWS guidance)
             environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         }
