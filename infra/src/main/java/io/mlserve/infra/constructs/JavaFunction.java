@@ -73,8 +73,9 @@ public final class JavaFunction extends Construct {
     public JavaFunction(Construct scope, String id, DeployTarget target, Artifacts artifacts, Props props) {
         super(scope, id);
         var environment = new HashMap<>(props.environment());
-        if (target == DeployTarget.AWS && props.jit() == Jit.STARTUP) {
-            // C1 only: Lambda functions live short; this cuts cold start (Powertools/AWS guidance)
+        if (props.jit() == Jit.STARTUP) {
+            // C1 only: Lambda functions live short; this cuts cold start (Powertools/AWS guidance). Set on the
+            // emulator too (its bootstrap leaves the JIT to this variable), so both run what AWS runs.
             environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         }
         var logs = LogGroup.Builder.create(this, "Logs")
