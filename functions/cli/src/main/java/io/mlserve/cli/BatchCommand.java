@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mlserve batch submit}: bulk prediction over a CSV or JSONL file. */
-@Command(name = "batch", description = "Bulk prediction: upload a CSV or JSONL file and follow its job.",
+@Command(name = "batch", mixinStandardHelpOptions = true, description = "Bulk prediction: upload a CSV or JSONL file and follow its job.",
         subcommands = {BatchCommand.Submit.class})
 final class BatchCommand implements Runnable {
     @Spec
@@ -33,7 +33,7 @@ final class BatchCommand implements Runnable {
      * FILE to {@code batch/input/<model>/<file name>} (which starts the job) and prints its id, or, with
      * {@code --wait}, follows it and prints where the output is.
      */
-    @Command(name = "submit", description = {
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = {
         "Upload FILE to s3://<bucket>/batch/input/<model>/<file name>: the upload starts a job.",
         "Prints the job id; with --wait, follows the job (progress on stderr) and prints the output location.",
         "Exit: 0 submitted / succeeded, 1 the job failed, 2 --wait timed out, 3 nothing was submitted."})
