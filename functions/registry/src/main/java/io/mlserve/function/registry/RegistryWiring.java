@@ -55,12 +55,12 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, RegistryService registry, i
     static RegistryWiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
         var clock = Clock.systemUTC();
+        var jobsConfig = JobsConfig.fromEnv(env);
         var dynamoDb = AwsClients.dynamoDb();
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
+        var s3 = AwsClients.s3();
+        var store = new S3ModelStore(s3, config.modelsBucket(), config.maxModelBytes());
         var registry = registryService(config, dynamoDb, store, clock);
         var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
-        var jobsConfig = JobsConfig.fromEnv(env);
-        var s3 = AwsClients.s3();
         var jobs = new JobService(jobStore(dynamoDb, jobsConfig.jobsTable()), new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 new S3InputObjects(s3), new StepFunctionsJobLauncher(AwsClients.stepFunctions(), jobsConfig.stateMachineArn()),
                 jobsConfig.dataBucket(), clock);
