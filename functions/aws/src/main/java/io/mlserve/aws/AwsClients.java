@@ -32,6 +32,11 @@ public final class AwsClients {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    /** @return a Step Functions client (starts batch jobs) */
+    public static software.amazon.awssdk.services.sfn.SfnClient stepFunctions() {
+        return software.amazon.awssdk.services.sfn.SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     /**
      * N.B. needs {@code software.amazon.awssdk:apache-client} on the class path (optional in this
      * module; the CLI has it): API Gateway updates are HTTP PATCH, which the URL-connection client

@@ -19,6 +19,9 @@ class RoutesTest {
                 new Route("GET", "/models/{name}", Role.PREDICT),
                 new Route("GET", "/models/{name}/versions", Role.PREDICT),
                 new Route("GET", "/models/{name}/stats", Role.PREDICT),
+                new Route("POST", "/models/{name}/jobs", Role.PREDICT),
+                new Route("GET", "/jobs", Role.PREDICT),
+                new Route("GET", "/jobs/{jobId}", Role.PREDICT),
                 new Route("POST", "/models/{name}/versions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
                 new Route("GET", "/models/{name}/audit", Role.ADMIN),
@@ -29,6 +32,8 @@ class RoutesTest {
     void find_shouldMatchMethodAndResource_whenTheRouteExists() {
         assertThat(Routes.find("post", "/models/{name}/versions")).get().extracting(Route::role).isEqualTo(Role.ADMIN);
         assertThat(Routes.find("GET", "/models/{name}/versions")).get().extracting(Route::role).isEqualTo(Role.PREDICT);
+        assertThat(Routes.find("POST", "/models/{name}/jobs")).get().extracting(Route::role).isEqualTo(Role.PREDICT);
+        assertThat(Routes.find("GET", "/jobs/{jobId}")).get().extracting(Route::role).isEqualTo(Role.PREDICT);
     }
 
     @Test
@@ -44,7 +49,7 @@ class RoutesTest {
         assertThat(Routes.deniedTo(Role.PREDICT)).extracting(Route::resource).containsExactly(
                 "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(10);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(13);
     }
 
     @Test

@@ -92,7 +92,15 @@ final class RegistryApi {
      * @return the registry function's edge
      */
     HttpEdge edge(int maxRequestBytes) {
-        return HttpEdge.builder(maxRequestBytes)
+        return routes(HttpEdge.builder(maxRequestBytes)).build();
+    }
+
+    /**
+     * @param edge a function's edge under construction
+     * @return it, with the registry and prediction-log routes added
+     */
+    HttpEdge.Builder routes(HttpEdge.Builder edge) {
+        return edge
                 .route("GET", "/models", request -> HttpResponse.ok(new ModelList(registry.list().stream()
                         .map(e -> new ModelSummary(e.name(), e.aliases().production(), e.aliases().canary(), e.aliases().canaryWeight()))
                         .toList())))
@@ -105,8 +113,7 @@ final class RegistryApi {
                 .route("GET", "/models/{name}/audit", request -> HttpResponse.ok(new AuditList(registry.audit(request.path("name")))))
                 .route("GET", "/models/{name}/stats", request ->
                         HttpResponse.ok(log.stats(ModelRef.checkName(request.path("name")), request.query())))
-                .route("GET", "/predictions", request -> HttpResponse.ok(log.predictions(request.query())))
-                .build();
+                .route("GET", "/predictions", request -> HttpResponse.ok(log.predictions(request.query())));
     }
 
     private HttpResponse setAlias(HttpRequest request) {

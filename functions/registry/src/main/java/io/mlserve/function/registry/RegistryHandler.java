@@ -12,7 +12,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * REST API (Lambda proxy) for the registry and the prediction log: {@code GET /models},
  * {@code GET /models/{name}}, {@code GET|POST /models/{name}/versions},
  * {@code PUT /models/{name}/aliases/{production|canary}}, {@code GET /models/{name}/audit},
- * {@code GET /models/{name}/stats}, {@code GET /predictions}. Env vars: see {@link FunctionConfig}.
+ * {@code GET /models/{name}/stats}, {@code GET /predictions}, and the jobs API: {@code POST /models/{name}/jobs},
+ * {@code GET /jobs}, {@code GET /jobs/{jobId}}. Env vars: see {@link FunctionConfig} and {@link JobsConfig}.
  */
 public final class RegistryHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final HttpEdge edge;
@@ -23,7 +24,7 @@ public final class RegistryHandler implements RequestHandler<APIGatewayProxyRequ
     }
 
     RegistryHandler(RegistryWiring wiring) { // tests pass their own
-        this.edge = wiring.api().edge(wiring.maxRequestBytes());
+        this.edge = wiring.edge();
     }
 
     @Override
