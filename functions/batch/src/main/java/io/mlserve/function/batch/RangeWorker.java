@@ -218,7 +218,7 @@ final class RangeWorker {
                 refusedOf[slot] = refused;
             } else {
                 payloadOf[slot] = node;
-                var problems = batch.addJson(node);
+                var problems = batch.addJsonIgnoringOtherFields(node); // extra fields are kept, as extra CSV columns are
                 if (problems.isEmpty()) {
                     batchRowOf[slot] = batch.size() - 1;
                 } else {

@@ -260,7 +260,9 @@ class BatchJobsTest {
             instance.put("petal_length", Double.parseDouble(r[2]));
             instance.put("petal_width", Double.parseDouble(r[3]));
             instances.add(instance);
-            text.append(Json.write(instance)).append('\n');
+            var withId = new LinkedHashMap<String, Object>(instance);
+            withId.put("id", "row-" + instances.size()); // not a feature: kept, ignored for prediction
+            text.append(Json.write(withId)).append('\n');
         }
         text.append("{not json\n").append("[1,2]\n").append("{\"sepal_length\": 1}\n");
 
@@ -285,6 +287,7 @@ class BatchJobsTest {
         for (int i = 0; i < 150; i++) {
             assertThat(outputs.get(i).get("sepal_length").asDouble()).isEqualTo((Double) instances.get(i).get("sepal_length"));
             assertThat(outputs.get(i).get("prediction")).isEqualTo(expected.get(i));
+            assertThat(outputs.get(i).get("id").asText()).isEqualTo("row-" + (i + 1));
         }
         var errors = errorLines(job);
         assertThat(errors).extracting(e -> e.get("line").asInt()).containsExactly(151, 152, 153);

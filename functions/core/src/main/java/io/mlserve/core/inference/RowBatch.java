@@ -77,12 +77,27 @@ public final class RowBatch {
      * @throws IllegalStateException when the batch is full
      */
     public List<RowProblem> addJson(JsonNode instance) {
+        return addJson(instance, false);
+    }
+
+    /**
+     * Adds one JSON object, reading only the model's features from it: other fields (an id, a
+     * timestamp) are the caller's to keep, as extra CSV columns are (bulk prediction's JSON lines).
+     *
+     * @param instance the row
+     * @return its problems; empty when the row was accepted
+     */
+    public List<RowProblem> addJsonIgnoringOtherFields(JsonNode instance) {
+        return addJson(instance, true);
+    }
+
+    private List<RowProblem> addJson(JsonNode instance, boolean ignoreOtherFields) {
         requireRoom();
         if (!instance.isObject()) {
             return List.of(new RowProblem(null, "NOT_AN_OBJECT", "instance must be a JSON object of feature name to value"));
         }
         List<RowProblem> problems = null;
-        for (Iterator<String> it = instance.fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = instance.fieldNames(); it.hasNext() && !ignoreOtherFields; ) {
             var key = it.next();
             if (!known.contains(key)) {
                 problems = add(problems, new RowProblem(key, "UNKNOWN_FEATURE", "the model has no feature '" + abbreviate(key) + "'"));
