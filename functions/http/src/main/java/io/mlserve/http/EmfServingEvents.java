@@ -1,7 +1,5 @@
 package io.mlserve.http;
 
-import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
-
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.serving.ServingEvents;
 import org.slf4j.Logger;
@@ -9,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serving events as CloudWatch EMF metrics ({@link EmfMetrics}, flushed by the handler once per invocation)
- * and structured JSON log lines — the same metrics and lines as {@link PowertoolsServingEvents}, without
- * Powertools' per-flush cost.
+ * and structured JSON log lines (SLF4J key-value pairs: top-level fields with {@link io.mlserve.http.log.JsonLogProvider})
+ * — the same metrics and fields as {@link PowertoolsServingEvents}, without Powertools' per-flush cost.
  */
 public final class EmfServingEvents implements ServingEvents {
     private static final Logger LOG = LoggerFactory.getLogger(EmfServingEvents.class);
@@ -26,9 +24,9 @@ public final class EmfServingEvents implements ServingEvents {
     public void predictionLogIncomplete(ModelRef model, String requestId, int failedRows, String reason) {
         // Flushed at once and logged at ERROR: a lost log row must never go unnoticed.
         metrics.flushSingle("PredictionLogWriteFailures", failedRows, "Count", "model", model.name());
-        LOG.error("prediction log write incomplete; predictions were still returned",
-                entry("event", "PredictionLogIncomplete"), entry("model", model.name()), entry("version", model.version()),
-                entry("requestId", requestId), entry("failedRows", failedRows), entry("reason", reason));
+        LOG.atError().setMessage("prediction log write incomplete; predictions were still returned")
+                .addKeyValue("event", "PredictionLogIncomplete").addKeyValue("model", model.name()).addKeyValue("version", model.version())
+                .addKeyValue("requestId", requestId).addKeyValue("failedRows", failedRows).addKeyValue("reason", reason).log();
     }
 
     @Override
@@ -39,14 +37,14 @@ public final class EmfServingEvents implements ServingEvents {
 
     @Override
     public void registryUnavailable(String model, String reason, boolean servedStale) {
-        LOG.warn(servedStale ? "registry unreadable; serving the last known aliases" : "registry unreadable; no aliases known",
-                entry("event", "RegistryUnavailable"), entry("model", model), entry("servedStale", servedStale),
-                entry("reason", reason));
+        LOG.atWarn().setMessage(servedStale ? "registry unreadable; serving the last known aliases" : "registry unreadable; no aliases known")
+                .addKeyValue("event", "RegistryUnavailable").addKeyValue("model", model).addKeyValue("servedStale", servedStale)
+                .addKeyValue("reason", reason).log();
     }
 
     @Override
     public void modelLoaded(ModelRef model, double loadMs) {
-        LOG.info("model loaded", entry("event", "ModelLoaded"), entry("model", model.name()),
-                entry("version", model.version()), entry("loadMs", loadMs));
+        LOG.atInfo().setMessage("model loaded").addKeyValue("event", "ModelLoaded").addKeyValue("model", model.name())
+                .addKeyValue("version", model.version()).addKeyValue("loadMs", loadMs).log();
     }
 }
