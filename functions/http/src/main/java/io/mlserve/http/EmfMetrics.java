@@ -57,6 +57,7 @@ public final class EmfMetrics {
     private final Map<Integer, byte[]> prefixes = new ConcurrentHashMap<>();
     private byte[] line = new byte[512];
     private int length;
+    private volatile boolean muted;
 
     /**
      * @param namespace CloudWatch namespace
@@ -98,9 +99,21 @@ public final class EmfMetrics {
         present |= bit;
     }
 
+    /**
+     * @param muted true to drop what is recorded instead of writing it (SnapStart priming: its synthetic
+     *     requests must not count as traffic)
+     */
+    public void mute(boolean muted) {
+        this.muted = muted;
+    }
+
     /** Writes this invocation's line (nothing when nothing was recorded) and starts the next one. */
     public synchronized void flush() {
         if (present == 0) {
+            return;
+        }
+        if (muted) {
+            present = 0;
             return;
         }
         var prefix = prefixes.computeIfAbsent(present, this::prefix);

@@ -30,6 +30,8 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
     private final PredictionService predictions;
     private final HttpEdge edge;
     private final EmfMetrics metrics;
+    /** SnapStart priming hooks, or null without them (tests). */
+    final PredictPriming priming;
     private final LambdaLogContext logContext = new LambdaLogContext(System.getenv("POWERTOOLS_SERVICE_NAME"));
 
     /** Called by the runtime once per execution environment (INIT): clients and config. */
@@ -40,6 +42,13 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
     PredictHandler(Wiring wiring) { // tests pass their own wiring
         this.predictions = wiring.predictions();
         this.metrics = wiring.metrics();
+        if (wiring.cache() != null) {
+            // SnapStart: CRaC holds resources weakly, so this handler keeps its own reference
+            this.priming = new PredictPriming(this, wiring.cache(), metrics, wiring.log(), System.getenv("PRIME_MODELS"));
+            org.crac.Core.getGlobalContext().register(priming);
+        } else {
+            this.priming = null;
+        }
         var health = new Health(predictions, wiring.clock());
         this.edge = HttpEdge.builder(wiring.config().maxRequestBytes())
                 .route("GET", "/health", request -> HttpResponse.ok(health.summary()))

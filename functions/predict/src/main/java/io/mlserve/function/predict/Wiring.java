@@ -24,8 +24,16 @@ import java.util.Map;
  * @param predictions the serving use case
  * @param metrics EMF metrics, flushed after each invocation
  * @param clock time source
+ * @param cache the model cache (SnapStart priming loads models into it and clears its aliases on restore), or null
+ * @param log the prediction log, muted while priming, or null
  */
-record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics metrics, Clock clock) {
+record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics metrics, Clock clock, ModelCache cache,
+        PrimingLog log) {
+
+    /** Without SnapStart priming (tests). */
+    Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics metrics, Clock clock) {
+        this(config, predictions, metrics, clock, null, null);
+    }
 
     static Wiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
@@ -42,12 +50,19 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
      */
     static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
             Clock clock) {
+        return of(env, config, store, registry, log, clock, new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    }
+
+    /** The same, with the EMF lines going to {@code metricsOut} (tests). */
+    static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
+            Clock clock, java.io.OutputStream metricsOut) {
         var namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve");
-        var metrics = EmfMetrics.toStandardOutput(namespace, env);
+        var metrics = new EmfMetrics(namespace, env, metricsOut);
         var events = new EmfServingEvents(metrics);
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl(),
                 config.modelCacheVersions());
-        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
-        return new Wiring(config, service, metrics, clock);
+        var primingLog = new PrimingLog(log);
+        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), primingLog, events, clock);
+        return new Wiring(config, service, metrics, clock, cache, primingLog);
     }
 }
