@@ -6,7 +6,6 @@ import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
 import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.EmfServingEvents;
-import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.serving.PredictionService;
@@ -37,7 +36,8 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
 
     static Wiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
+        // signed GETs, not the S3 client: see S3ObjectStore
+        var store = S3ObjectStore.fromEnvironment(env, config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
         var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
