@@ -1,7 +1,5 @@
 package io.mlserve.http.log;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -48,7 +46,8 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
     public void initialize() {
         markers = new BasicMarkerFactory();
         mdc = new BasicMDCAdapter();
-        var sink = new JsonLogger.Sink(new FileOutputStream(FileDescriptor.out), (BasicMDCAdapter) mdc);
+        // System.out as it is at each write (a test may redirect it); log lines are rare, so its lock costs nothing
+        var sink = new JsonLogger.Sink(() -> System.out, (BasicMDCAdapter) mdc);
         int ours = JsonLogger.levelOf(System.getenv("POWERTOOLS_LOG_LEVEL"), JsonLogger.INFO);
         var cache = new ConcurrentHashMap<String, Logger>();
         loggers = name -> cache.computeIfAbsent(name,

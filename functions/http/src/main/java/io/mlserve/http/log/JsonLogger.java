@@ -111,10 +111,10 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
 
     /** Renders and writes lines; one write per line, so lines from several threads never interleave. */
     static final class Sink {
-        private final OutputStream out;
+        private final java.util.function.Supplier<? extends OutputStream> out;
         private final BasicMDCAdapter mdc;
 
-        Sink(OutputStream out, BasicMDCAdapter mdc) {
+        Sink(java.util.function.Supplier<? extends OutputStream> out, BasicMDCAdapter mdc) {
             this.out = out;
             this.mdc = mdc;
         }
@@ -165,8 +165,9 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
             var bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
             synchronized (this) {
                 try {
-                    out.write(bytes);
-                    out.flush();
+                    var stream = out.get();
+                    stream.write(bytes);
+                    stream.flush();
                 } catch (IOException e) {
                     // nowhere left to report it
                 }
