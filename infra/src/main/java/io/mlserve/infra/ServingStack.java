@@ -46,7 +46,10 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -176,6 +179,8 @@ public final class ServingStack extends Stack {
     private final Bucket dataBucket;
     private final Table jobsTable;
     private final JavaFunction predict;
+    /** What API Gateway invokes for predict: the SnapStart alias on AWS, the function on the emulator. */
+    private final IFunction predictTarget;
     private final JavaFunction registry;
     private final JavaFunction canaryGuard;
     private final JavaFunction authorizer;
@@ -275,6 +280,18 @@ public final class ServingStack extends Stack {
         // DeleteItem only removes predict's own in-flight markers (a canary request's "started" item) once it finishes
         predictionsTable.grant(predict.function(), "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
         registryTable.grant(predict.function(), "dynamodb:GetItem");
+        // SnapStart (AWS only; the emulator has none): Lambda snapshots each published version after INIT and the
+        // CRaC hooks (PredictPriming) have loaded the PRIME_MODELS models and run the hot path, and restores that
+        // snapshot instead of starting a JVM. It applies to published versions only, so API Gateway invokes the
+        // alias "live" on the current version, never $LATEST.
+        if (settings.target() == DeployTarget.AWS) {
+            ((CfnFunction) predict.function().getNode().getDefaultChild())
+                    .setSnapStart(CfnFunction.SnapStartProperty.builder().applyOn("PublishedVersions").build());
+            predictTarget = Alias.Builder.create(this, "PredictLive")
+                    .aliasName("live").version(predict.function().getCurrentVersion()).build();
+        } else {
+            predictTarget = predict.function();
+        }
 
         // Reserved concurrency 10 caps (and guarantees) the registry: its calls are rare admin and
         // read calls, but a registration loads and runs a model in 1 GB, so a runaway client or
@@ -685,7 +702,7 @@ public final class ServingStack extends Stack {
         // 6 MB, neither configurable; the function refuses more than MAX_REQUEST_BYTES (default 1 MiB)
         // with 413 and more than MAX_INSTANCES_PER_REQUEST rows with 400 before any inference.
         var integrations = Map.of(
-                "predict", new LambdaIntegration(predict.function()),
+                "predict", new LambdaIntegration(predictTarget),
                 "registry", new LambdaIntegration(registry.function()));
         var validator = restApi.addRequestValidator("Validator", RequestValidatorOptions.builder()
                 // a body model cannot express "the features of this model"; the function validates bodies against the manifest

@@ -19,6 +19,7 @@ public final class OnnxModelLoader implements ModelLoader {
      *     (Tribuo's {@code ONNXExternalModel} uses 1 too)
      */
     public OnnxModelLoader(int intraOpThreads) {
+        NativeLibraries.preferUnpacked();
         this.environment = OrtEnvironment.getEnvironment();
         this.intraOpThreads = intraOpThreads;
     }

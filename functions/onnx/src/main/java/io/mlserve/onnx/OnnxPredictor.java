@@ -12,6 +12,8 @@ import ai.onnxruntime.TensorInfo;
 import io.mlserve.core.inference.FeatureBatch;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.inference.Predictor;
+import io.mlserve.core.inference.Decimals;
+import io.mlserve.core.inference.ScoreRow;
 import io.mlserve.core.model.FeatureType;
 import io.mlserve.core.model.InputSpec;
 import io.mlserve.core.model.ModelManifest;
@@ -40,6 +42,9 @@ final class OnnxPredictor implements Predictor {
     /** ONNX input name → rank (1 or 2) for the per-feature layout. */
     private final Map<String, Integer> inputRanks = new HashMap<>();
     private final Map<Object, Integer> labelColumns = new HashMap<>();
+    private final ThreadLocal<ByteBuffer> scratch = new ThreadLocal<>();
+    /** {@code output.labels} as strings, when the model's probabilities are a float tensor read as {@link ScoreRow}s. */
+    private final List<String> labelNames;
 
     OnnxPredictor(OrtEnvironment environment, OrtSession session, ModelManifest manifest) throws OrtException {
         this.environment = environment;
@@ -57,9 +62,14 @@ final class OnnxPredictor implements Predictor {
             inputRanks.put(entry.getKey(), ((TensorInfo) entry.getValue().getInfo()).getShape().length);
         }
         if (out.labels() != null) {
+            var names = new ArrayList<String>();
             for (int k = 0; k < out.labels().size(); k++) {
                 labelColumns.put(out.labels().get(k), k);
+                names.add(String.valueOf(out.labels().get(k)));
             }
+            this.labelNames = List.copyOf(names);
+        } else {
+            this.labelNames = null;
         }
     }
 
@@ -98,8 +108,7 @@ final class OnnxPredictor implements Predictor {
         if (manifest.input().layout() == InputSpec.Layout.TENSOR) {
             int width = features.size();
             long[] shape = {n, width};
-            var bytes = ByteBuffer.allocateDirect(n * width * (manifest.input().tensorType() == FeatureType.DOUBLE ? 8 : 4))
-                    .order(ByteOrder.nativeOrder());
+            var bytes = scratch(n * width * (manifest.input().tensorType() == FeatureType.DOUBLE ? 8 : 4));
             if (manifest.input().tensorType() == FeatureType.DOUBLE) {
                 var buffer = bytes.asDoubleBuffer();
                 for (int i = 0; i < n; i++) {
@@ -110,11 +119,19 @@ final class OnnxPredictor implements Predictor {
                 inputs.put(manifest.input().name(), OnnxTensor.createTensor(environment, buffer.flip(), shape));
             } else {
                 var buffer = bytes.asFloatBuffer();
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < width; j++) {
-                        buffer.put((float) numeric(batch, j, i));
+                var columns = batch.columns();
+                for (int j = 0; j < width; j++) { // column by column: one type check per column, not per cell
+                    if (columns.get(j) instanceof double[] column) {
+                        for (int i = 0; i < n; i++) {
+                            buffer.put(i * width + j, (float) column[i]);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            buffer.put(i * width + j, (float) numeric(batch, j, i));
+                        }
                     }
                 }
+                buffer.position(n * width);
                 inputs.put(manifest.input().name(), OnnxTensor.createTensor(environment, buffer.flip(), shape));
             }
             return;
@@ -144,6 +161,20 @@ final class OnnxPredictor implements Predictor {
         }
     }
 
+    /**
+     * A direct buffer for one call's input tensor, reused by the calling thread: allocating one per call
+     * (zeroed native memory plus a cleaner) costs more than a small inference. ORT reads it during
+     * {@code run} only, and the tensor is closed before the thread's next call.
+     */
+    private ByteBuffer scratch(int bytes) {
+        var buffer = scratch.get();
+        if (buffer == null || buffer.capacity() < bytes) {
+            buffer = ByteBuffer.allocateDirect(Math.max(bytes, 4096)).order(ByteOrder.nativeOrder());
+            scratch.set(buffer);
+        }
+        return buffer.clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
+    }
+
     private static double numeric(FeatureBatch batch, int feature, int row) {
         var column = batch.columns().get(feature);
         return column instanceof long[] longs ? longs[row] : ((double[]) column)[row];
@@ -151,6 +182,25 @@ final class OnnxPredictor implements Predictor {
 
     private List<Prediction> classify(OrtSession.Result result, int n) throws OrtException {
         OutputSpec out = manifest.output();
+        if (out.probabilities() != null && out.label() == null
+                && result.get(out.probabilities()).orElseThrow() instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
+            // the common shape (a [N, classes] float tensor): rows are views over the scores, no map or
+            // float-to-decimal conversion per value unless someone reads them
+            int classes = labelNames.size();
+            float[] scores = new float[n * classes];
+            tensor.getFloatBuffer().get(scores);
+            var predictions = new ArrayList<Prediction>(n);
+            for (int i = 0; i < n; i++) {
+                int best = 0; // arg-max of the floats is that of their shortest decimals: the conversion keeps order
+                for (int k = 1; k < classes; k++) {
+                    if (scores[i * classes + k] > scores[i * classes + best]) {
+                        best = k;
+                    }
+                }
+                predictions.add(new Prediction.Classification(out.labels().get(best), new ScoreRow(labelNames, scores, i * classes)));
+            }
+            return predictions;
+        }
         double[][] probabilities = out.probabilities() == null ? null : probabilities(result.get(out.probabilities()).orElseThrow(), n);
         Object[] labels = out.label() == null ? null : labels(result.get(out.label()).orElseThrow(), n);
         var predictions = new ArrayList<Prediction>(n);
@@ -253,7 +303,7 @@ final class OnnxPredictor implements Predictor {
 
     /** The shortest decimal that reads back as the same float: 0.97f becomes 0.97, not 0.9700000286. */
     private static double clean(float value) {
-        return Double.parseDouble(Float.toString(value));
+        return Decimals.shortest(value);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.mlserve.function.authorizer;
 
-import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
-
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
@@ -14,7 +12,7 @@ import io.mlserve.core.access.AccessPolicy.Denied;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import io.mlserve.http.LambdaLogContext;
 
 /**
  * REST API Lambda authorizer, type REQUEST, identity source header {@value #API_KEY_HEADER}: looks
@@ -31,6 +29,8 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
     public static final String KEYS_TABLE = "KEYS_TABLE";
 
     private final AccessPolicy policy;
+    /** The Lambda context fields of every log line (Powertools' names), put cheaply per invocation. */
+    private final LambdaLogContext logContext = new LambdaLogContext(System.getenv("POWERTOOLS_SERVICE_NAME"));
 
     /** Called by the runtime once per execution environment (INIT): the DynamoDB client. */
     public AuthorizerHandler() {
@@ -43,27 +43,26 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     @Override
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
-            MethodArn arn;
-            try {
-                arn = MethodArn.parse(event.getMethodArn());
-            } catch (IllegalArgumentException e) {
-                LOG.warn("denied: unreadable method ARN", entry("methodArn", String.valueOf(event.getMethodArn())));
-                return Policies.denyAnything();
+        logContext.enter(context);
+        MethodArn arn;
+        try {
+            arn = MethodArn.parse(event.getMethodArn());
+        } catch (IllegalArgumentException e) {
+            LOG.atWarn().setMessage("denied: unreadable method ARN").addKeyValue("methodArn", String.valueOf(event.getMethodArn())).log();
+            return Policies.denyAnything();
+        }
+        var decision = policy.decide(header(event.getHeaders(), API_KEY_HEADER));
+        return switch (decision) {
+            case Allowed allowed -> {
+                LOG.atInfo().setMessage("allowed").addKeyValue("keyName", allowed.keyName()).addKeyValue("role", allowed.role().apiName())
+                        .addKeyValue("deniedRoutes", allowed.deniedRoutes().size()).log();
+                yield Policies.allow(arn, allowed);
             }
-            var decision = policy.decide(header(event.getHeaders(), API_KEY_HEADER));
-            return switch (decision) {
-                case Allowed allowed -> {
-                    LOG.info("allowed", entry("keyName", allowed.keyName()), entry("role", allowed.role().apiName()),
-                            entry("deniedRoutes", allowed.deniedRoutes().size()));
-                    yield Policies.allow(arn, allowed);
-                }
-                case Denied denied -> {
-                    LOG.info("denied", entry("reason", denied.reason()));
-                    yield Policies.denyAll(arn);
-                }
-            };
-        });
+            case Denied denied -> {
+                LOG.atInfo().setMessage("denied").addKeyValue("reason", denied.reason()).log();
+                yield Policies.denyAll(arn);
+            }
+        };
     }
 
     static String keysTable(Map<String, String> env) {

@@ -2,6 +2,7 @@ package io.mlserve.core.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.InvalidInputException;
+import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ public final class InstanceParser {
     static final int MAX_REPORTED_PROBLEMS = 50;
 
     private final int maxInstances;
+    private final FastInstances fast = new FastInstances();
 
     /** @param maxInstances the largest number of instances one request may carry */
     public InstanceParser(int maxInstances) {
@@ -31,6 +33,25 @@ public final class InstanceParser {
      * @param rows each instance as feature name → value, in manifest order
      */
     public record ParsedInstances(FeatureBatch batch, List<Map<String, Object>> rows) {}
+
+    /**
+     * Reads the request body text: the common case streams straight into columns; anything else (and every
+     * refusal) goes through the JSON tree, with the same answers and errors as {@link #parse(JsonNode, ModelManifest)}.
+     *
+     * @param body the request body text, may be null
+     * @param manifest the model the instances are for
+     * @return the validated instances
+     * @throws InvalidInputException when the body is not JSON ({@code MALFORMED_JSON}) or any instance is unacceptable
+     */
+    public ParsedInstances parse(String body, ModelManifest manifest) {
+        if (body != null) {
+            var parsed = fast.tryParse(body, manifest, maxInstances);
+            if (parsed != null) {
+                return parsed;
+            }
+        }
+        return parse(Json.parseRequest(body), manifest);
+    }
 
     /**
      * @param body the parsed request body

@@ -92,6 +92,16 @@ public final class ModelCache implements AutoCloseable {
     }
 
     /**
+     * Forgets every alias read, so the next request of each model reads its aliases again (after a
+     * SnapStart restore: the snapshot's aliases may be hours old). Loaded versions stay: they are immutable.
+     */
+    public void forgetAliases() {
+        synchronized (aliases) {
+            aliases.clear();
+        }
+    }
+
+    /**
      * @param name model name (already validated)
      * @param version a pinned version, or null to follow the aliases
      * @param callerKey keeps one caller on one side of a canary split, or null

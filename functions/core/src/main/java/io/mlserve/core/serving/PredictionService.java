@@ -5,6 +5,7 @@ import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.error.ModelRejectedException;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.inference.Prediction;
+import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
@@ -70,7 +71,46 @@ public final class PredictionService {
             }
             throw e;
         }
-        var parsed = parser.parse(body, model.manifest());
+        return predict(resolved, model, parser.parse(body, model.manifest()), requestId, source);
+    }
+
+    /**
+     * The same, from the body text: the common request is read straight into the predictor's columns (see
+     * {@link InstanceParser#parse(String, io.mlserve.core.model.ModelManifest)}). Errors come in the same
+     * order as when the caller parses the body first: a body that is not JSON is {@code MALFORMED_JSON}
+     * whatever the model.
+     *
+     * @param name model name from the path
+     * @param version pinned version, or null for the aliases (production, canary share)
+     * @param callerKey keeps one caller on one side of a canary split, or null
+     * @param body the request body text, may be null
+     * @param requestId id of this request, written to the log
+     * @param source who asked, e.g. {@code api}
+     * @return the predictions; every row has been written to the log (or the loss reported)
+     */
+    public PredictResponse predict(String name, String version, String callerKey, String body, String requestId, String source) {
+        ModelCache.Resolved resolved;
+        try {
+            resolved = models.resolve(ModelRef.checkName(name), version == null ? null : ModelRef.checkVersion(version), callerKey);
+        } catch (RuntimeException e) {
+            Json.parseRequest(body); // a malformed body is the first thing to report
+            throw e;
+        }
+        LoadedModel model;
+        try {
+            model = models.load(resolved.ref());
+        } catch (MlServeException e) {
+            Json.parseRequest(body);
+            if (e instanceof ModelRejectedException) {
+                write(resolved.ref(), requestId, List.of(failure(resolved.ref(), requestId, 0, source, e.code())));
+            }
+            throw e;
+        }
+        return predict(resolved, model, parser.parse(body, model.manifest()), requestId, source);
+    }
+
+    private PredictResponse predict(ModelCache.Resolved resolved, LoadedModel model, InstanceParser.ParsedInstances parsed,
+            String requestId, String source) {
         // A canary request that dies mid-work (timeout, out of memory) cannot log itself: a marker written
         // first is left behind and counts as a failed request; it is removed when the request finishes.
         var marker = resolved.canary() ? PredictionRecord.inFlight(model.ref(), requestId, clock.instant(), source) : null;

@@ -5,16 +5,15 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.mlserve.aws.FunctionConfig;
-import io.mlserve.core.json.Json;
+import io.mlserve.core.json.PredictionJson;
 import io.mlserve.core.serving.PredictionService;
+import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.HttpEdge;
+import io.mlserve.http.LambdaLogContext;
 import io.mlserve.http.HttpRequest;
 import io.mlserve.http.HttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * REST API (Lambda proxy): {@code GET /health} (public: up and build version), {@code GET /health/details},
@@ -30,7 +29,10 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
 
     private final PredictionService predictions;
     private final HttpEdge edge;
-    private final Metrics metrics;
+    private final EmfMetrics metrics;
+    /** SnapStart priming hooks, or null without them (tests). */
+    final PredictPriming priming;
+    private final LambdaLogContext logContext = new LambdaLogContext(System.getenv("POWERTOOLS_SERVICE_NAME"));
 
     /** Called by the runtime once per execution environment (INIT): clients and config. */
     public PredictHandler() {
@@ -40,6 +42,13 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
     PredictHandler(Wiring wiring) { // tests pass their own wiring
         this.predictions = wiring.predictions();
         this.metrics = wiring.metrics();
+        if (wiring.cache() != null) {
+            // SnapStart: CRaC holds resources weakly, so this handler keeps its own reference
+            this.priming = new PredictPriming(this, wiring.cache(), metrics, wiring.log(), System.getenv("PRIME_MODELS"));
+            org.crac.Core.getGlobalContext().register(priming);
+        } else {
+            this.priming = null;
+        }
         var health = new Health(predictions, wiring.clock());
         this.edge = HttpEdge.builder(wiring.config().maxRequestBytes())
                 .route("GET", "/health", request -> HttpResponse.ok(health.summary()))
@@ -52,22 +61,21 @@ public final class PredictHandler implements RequestHandler<APIGatewayProxyReque
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return PowertoolsLogging.withLogging(context, () -> {
-            try {
-                var response = edge.handle(event, context.getAwsRequestId());
-                metrics.addMetric(response.getStatusCode() >= 500 ? "ServerErrors"
-                        : response.getStatusCode() >= 400 ? "ClientErrors" : "Requests", 1, MetricUnit.COUNT);
-                return response;
-            } finally {
-                flushMetrics();
-            }
-        });
+        logContext.enter(context);
+        try {
+            var response = edge.handle(event, context.getAwsRequestId());
+            metrics.add(response.getStatusCode() >= 500 ? EmfMetrics.Metric.SERVER_ERRORS
+                    : response.getStatusCode() >= 400 ? EmfMetrics.Metric.CLIENT_ERRORS : EmfMetrics.Metric.REQUESTS, 1);
+            return response;
+        } finally {
+            flushMetrics();
+        }
     }
 
     private HttpResponse predict(HttpRequest request) {
-        var body = Json.parseRequest(request.body());
-        return HttpResponse.ok(predictions.predict(request.path("name"), request.query("version").orElse(null),
-                request.header(CALLER_KEY_HEADER).orElse(null), body, request.requestId(), "api"));
+        var answer = predictions.predict(request.path("name"), request.query("version").orElse(null),
+                request.header(CALLER_KEY_HEADER).orElse(null), request.body(), request.requestId(), "api");
+        return new HttpResponse(200, HttpResponse.JSON, PredictionJson.write(answer));
     }
 
     /** Metrics are best effort: a flush failure must never cost the caller their answer. */

@@ -4,41 +4,65 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
-import io.mlserve.http.PowertoolsServingEvents;
-import io.mlserve.aws.S3ModelStore;
+import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.EmfServingEvents;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.serving.PredictionService;
+import io.mlserve.core.registry.ModelRegistry;
+import io.mlserve.core.store.ModelStore;
+import io.mlserve.core.store.PredictionLog;
 import io.mlserve.onnx.OnnxModelLoader;
 import java.time.Clock;
 import java.util.Map;
-import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
 
 /**
  * Builds the predict function's object graph once per container.
  *
  * @param config settings from the environment
  * @param predictions the serving use case
- * @param metrics Powertools metrics, flushed after each invocation
+ * @param metrics EMF metrics, flushed after each invocation
  * @param clock time source
+ * @param cache the model cache (SnapStart priming loads models into it and clears its aliases on restore), or null
+ * @param log the prediction log, muted while priming, or null
  */
-record Wiring(FunctionConfig config, PredictionService predictions, Metrics metrics, Clock clock) {
+record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics metrics, Clock clock, ModelCache cache,
+        PrimingLog log) {
+
+    /** Without SnapStart priming (tests). */
+    Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics metrics, Clock clock) {
+        this(config, predictions, metrics, clock, null, null);
+    }
 
     static Wiring fromEnvironment(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
-        var clock = Clock.systemUTC();
-        var namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve");
-        var metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace(namespace);
-        var events = new PowertoolsServingEvents(metrics, namespace);
-        var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
+        // signed GETs, not the S3 client: see S3ObjectStore
+        var store = S3ObjectStore.fromEnvironment(env, config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
+        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        return of(env, config, store, registry, log, Clock.systemUTC());
+    }
+
+    /**
+     * The production graph over the given stores: what the benchmarks (bench/) run with local stand-ins
+     * for S3 and DynamoDB, so they measure exactly the deployed edge, metrics and serving path.
+     */
+    static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
+            Clock clock) {
+        return of(env, config, store, registry, log, clock, new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    }
+
+    /** The same, with the EMF lines going to {@code metricsOut} (tests). */
+    static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
+            Clock clock, java.io.OutputStream metricsOut) {
+        var namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve");
+        var metrics = new EmfMetrics(namespace, env, metricsOut);
+        var events = new EmfServingEvents(metrics);
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl(),
                 config.modelCacheVersions());
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
-        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
-        return new Wiring(config, service, metrics, clock);
+        var primingLog = new PrimingLog(log);
+        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), primingLog, events, clock);
+        return new Wiring(config, service, metrics, clock, cache, primingLog);
     }
 }

@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import io.mlserve.http.EmfMetrics;
+import java.io.OutputStream;
 
 /** Every committed example through the real handler and ONNX Runtime, from an in-memory store. */
 class ExampleModelsHandlerTest {
@@ -53,8 +54,7 @@ class ExampleModelsHandlerTest {
         var clock = Clock.systemUTC();
         var cache = new ModelCache(store, registry, new OnnxModelLoader(1), ServingEvents.NONE, clock, Duration.ofSeconds(30));
         var service = new PredictionService(cache, new InstanceParser(1000), log, ServingEvents.NONE, clock);
-        var metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace("mlserve-test");
+        var metrics = new EmfMetrics("mlserve-test", Map.of(), OutputStream.nullOutputStream());
         var handler = new PredictHandler(new Wiring(config, service, metrics, clock));
 
         // WHEN its sample request goes through the handler

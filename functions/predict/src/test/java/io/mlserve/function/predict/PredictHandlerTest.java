@@ -32,7 +32,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import io.mlserve.http.EmfMetrics;
+import java.io.OutputStream;
 
 /** Routing and the error contract, with a stand-in predictor (the ONNX path is tested in mlserve-onnx). */
 class PredictHandlerTest {
@@ -86,8 +87,7 @@ class PredictHandlerTest {
                 "MAX_REQUEST_BYTES", "2000"));
         var cache = new ModelCache(store, registry, loader, events, clock, Duration.ofSeconds(30));
         var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
-        var metrics = MetricsFactory.getMetricsInstance();
-        metrics.setNamespace("mlserve-test");
+        var metrics = new EmfMetrics("mlserve-test", Map.of(), OutputStream.nullOutputStream());
         return new PredictHandler(new Wiring(config, service, metrics, clock));
     }
 

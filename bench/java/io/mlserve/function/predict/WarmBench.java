@@ -1,0 +1,243 @@
+package io.mlserve.function.predict;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbPredictionLog;
+import io.mlserve.aws.FunctionConfig;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.registry.Aliases;
+import io.mlserve.core.registry.AuditEntry;
+import io.mlserve.core.registry.ModelRegistry;
+import io.mlserve.core.registry.RegisteredVersion;
+import io.mlserve.core.registry.VersionStatus;
+import io.mlserve.core.store.ModelStore;
+import io.mlserve.core.store.PredictionLog;
+import io.mlserve.core.store.PredictionRecord;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Warm predict benchmark (bench/run.sh): the deployed {@link PredictHandler#handleRequest} with API Gateway
+ * events, over local stand-ins for S3 (the model folders under bench/models) and the registry; the
+ * prediction-log write is stubbed (records are still built, as they are before a write) unless
+ * {@code ddb} mode writes them to DynamoDB at {@code AWS_ENDPOINT_URL}.
+ *
+ * <p>Usage: {@code WarmBench warm|ddb|rss <models dir> <payloads.json> <results file> [measured] [warm-up]}. Standard
+ * output carries what the function writes (EMF metrics, JSON logs): run.sh sends it to a file, as Lambda sends
+ * it to its log pipe.
+ */
+public final class WarmBench {
+    private WarmBench() {}
+
+    public static void main(String[] args) throws Exception {
+        var mode = args[0];
+        var models = Path.of(args[1]);
+        @SuppressWarnings("unchecked")
+        Map<String, String> payloads = Json.MAPPER.readValue(Files.readAllBytes(Path.of(args[2])), Map.class);
+        var results = new PrintStream(Files.newOutputStream(Path.of(args[3])), true, StandardCharsets.UTF_8);
+        int measured = args.length > 4 ? Integer.parseInt(args[4]) : 10_000;
+        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 20_000;
+
+        var env = new HashMap<String, String>(System.getenv());
+        env.put(FunctionConfig.MODELS_BUCKET, "bench-models");
+        env.put(FunctionConfig.PREDICTIONS_TABLE, System.getenv().getOrDefault("BENCH_PREDICTIONS_TABLE", "bench-predictions"));
+        env.put(FunctionConfig.REGISTRY_TABLE, "bench-registry");
+        var config = FunctionConfig.fromEnv(env);
+        PredictionLog log = mode.equals("ddb")
+                ? new DynamoDbPredictionLog(AwsClients.dynamoDb(), config.predictionsTable(), config.predictionLogTtl(),
+                        config.logWriteDeadline())
+                : new StubLog();
+        var handler = new PredictHandler(Wiring.of(env, config, new FolderStore(models), new FixedRegistry(models), log,
+                Clock.systemUTC()));
+
+        if (mode.equals("rss")) {
+            var event = event("reg20", payloads.get("reg20x1"));
+            long done = 0;
+            for (long target : new long[] {10_000, 100_000}) {
+                for (; done < target; done++) {
+                    check(handler.handleRequest(event, new BenchContext("r-" + done)).getStatusCode());
+                }
+                System.gc();
+                results.println("{\"case\": \"rss\", \"predictions\": " + target + ", \"rssKiB\": " + rssKiB() + "}");
+            }
+            System.exit(0);
+        }
+        var cases = new LinkedHashMap<String, String>();
+        cases.put("clf4x1", "clf4");
+        cases.put("clf4x100", "clf4");
+        cases.put("reg20x1", "reg20");
+        cases.put("reg20x100", "reg20");
+        String[] ids = new String[4096];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = java.util.UUID.randomUUID().toString();
+        }
+        for (var entry : cases.entrySet()) {
+            var event = event(entry.getValue(), payloads.get(entry.getKey()));
+            int warm = mode.equals("ddb") ? Math.min(warmup, 500) : warmup;
+            for (int i = 0; i < warm; i++) {
+                check(handler.handleRequest(event, new BenchContext(ids[i & 4095])).getStatusCode());
+            }
+            long[] nanos = new long[measured];
+            for (int i = 0; i < measured; i++) {
+                var context = new BenchContext(ids[i & 4095]);
+                long t0 = System.nanoTime();
+                var response = handler.handleRequest(event, context);
+                nanos[i] = System.nanoTime() - t0;
+                check(response.getStatusCode());
+            }
+            Arrays.sort(nanos);
+            results.printf("{\"case\": \"%s\", \"side\": \"mlserve\", \"mode\": \"%s\", \"n\": %d, \"p50us\": %.1f, \"p99us\": %.1f}%n",
+                    entry.getKey(), mode, measured, nanos[measured / 2] / 1e3, nanos[(int) (measured * 0.99)] / 1e3);
+        }
+        System.exit(0);
+    }
+
+    private static void check(int status) {
+        if (status != 200) {
+            throw new IllegalStateException("status " + status);
+        }
+    }
+
+    /** An API Gateway REST (proxy) event as the deployed API sends it: headers, authorizer context, body. */
+    static APIGatewayProxyRequestEvent event(String model, String body) {
+        var headers = new HashMap<String, String>();
+        headers.put("Accept", "*/*");
+        headers.put("Content-Type", "application/json");
+        headers.put("Host", "abc123.execute-api.us-east-1.amazonaws.com");
+        headers.put("User-Agent", "python-requests/2.32.3");
+        headers.put("X-Amzn-Trace-Id", "Root=1-67891233-abcdef012345678912345678");
+        headers.put("X-Forwarded-For", "203.0.113.7");
+        headers.put("X-Forwarded-Port", "443");
+        headers.put("X-Forwarded-Proto", "https");
+        headers.put("x-api-key", "k".repeat(40));
+        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        context.setAuthorizer(new HashMap<String, Object>(Map.of("role", "predict", "keyName", "bench", "principalId", "bench")));
+        context.withRequestId("gw-request").withStage("prod").withHttpMethod("POST")
+                .withResourcePath("/models/{name}/predict");
+        return new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/" + model + "/predict")
+                .withResource("/models/{name}/predict").withPathParameters(Map.of("name", model))
+                .withHeaders(headers).withRequestContext(context).withIsBase64Encoded(false).withBody(body);
+    }
+
+    static long rssKiB() throws IOException {
+        for (var line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** bench/models/&lt;name&gt;/{manifest.json,model.onnx}; the version is the manifest's. */
+    static final class FolderStore implements ModelStore {
+        private final Path root;
+
+        FolderStore(Path root) {
+            this.root = root;
+        }
+
+        @Override
+        public Optional<StoredModel> fetch(ModelRef ref) {
+            var dir = root.resolve(ref.name());
+            try {
+                return Files.isDirectory(dir)
+                        ? Optional.of(new StoredModel(Files.readAllBytes(dir.resolve("manifest.json")), Files.readAllBytes(dir.resolve("model.onnx"))))
+                        : Optional.empty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Every model folder is registered as version 1 and is production. */
+    static final class FixedRegistry implements ModelRegistry {
+        private final Path root;
+
+        FixedRegistry(Path root) {
+            this.root = root;
+        }
+
+        @Override
+        public Aliases aliases(String name) {
+            return Files.isDirectory(root.resolve(name)) ? new Aliases("1", null, 0, null, 1, null) : Aliases.NONE;
+        }
+
+        @Override
+        public Optional<RegisteredVersion> version(String name, String version) {
+            try {
+                var manifest = Json.MAPPER.readTree(root.resolve(name).resolve("manifest.json").toFile());
+                return Optional.of(new RegisteredVersion(name, version, VersionStatus.SERVING, "s3://bench-models/models/" + name + "/1/",
+                        manifest.path("sha256").asText(), manifest.path("task").asText(), Map.of(), "2026-11-24T00:00:00Z", "bench"));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public List<RegisteredVersion> versions(String name) {
+            return version(name, "1").stream().toList();
+        }
+
+        @Override
+        public List<String> modelNames() {
+            return List.of("clf4", "reg20");
+        }
+
+        @Override
+        public void register(RegisteredVersion version, AuditEntry audit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void updateAliases(String name, Aliases expected, Aliases updated, List<RegisteredVersion> statusChanges, AuditEntry audit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<AuditEntry> audit(String name) {
+            return List.of();
+        }
+    }
+
+    /** The log write stubbed: the records are built by the service as before a real write, then dropped. */
+    static final class StubLog implements PredictionLog {
+        long rows;
+
+        @Override
+        public WriteResult write(List<PredictionRecord> records) {
+            rows += records.size();
+            return new WriteResult(records.size(), 0, null);
+        }
+
+        @Override
+        public void retract(PredictionRecord record) {}
+    }
+
+    record BenchContext(String getAwsRequestId) implements Context {
+        @Override public String getLogGroupName() { return "/aws/lambda/predict"; }
+        @Override public String getLogStreamName() { return "2026/11/24/[$LATEST]bench"; }
+        @Override public String getFunctionName() { return "predict"; }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:predict"; }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 30_000; }
+        @Override public int getMemoryLimitInMB() { return 1024; }
+        @Override public LambdaLogger getLogger() { return null; }
+    }
+}

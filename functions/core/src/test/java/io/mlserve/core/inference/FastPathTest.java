@@ -1,0 +1,129 @@
+package io.mlserve.core.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mlserve.core.error.InvalidInputException;
+import io.mlserve.core.inference.Prediction.Classification;
+import io.mlserve.core.inference.Prediction.Regression;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.json.PredictionJson;
+import io.mlserve.core.model.Feature;
+import io.mlserve.core.model.FeatureType;
+import io.mlserve.core.model.InputSpec;
+import io.mlserve.core.model.ModelManifest;
+import io.mlserve.core.model.OutputSpec;
+import io.mlserve.core.model.Task;
+import io.mlserve.core.serving.PredictionService.PredictResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The fast paths of the predict request (text → columns, answer → text) agree with the JSON-tree paths they shortcut. */
+class FastPathTest {
+    private static final ModelManifest NUMERIC = new ModelManifest(1, "num", "1", Task.REGRESSION, "test",
+            List.of(new Feature("a", FeatureType.FLOAT, -10.0, 10.0, null, null, null),
+                    new Feature("b", FeatureType.DOUBLE, null, null, null, null, null),
+                    new Feature("c", FeatureType.FLOAT, null, null, null, null, null)),
+            new InputSpec(InputSpec.Layout.TENSOR, "input", FeatureType.FLOAT, null),
+            new OutputSpec(null, null, null, "output", null), Map.of(), null, "2026-11-23T00:00:00Z", null, null);
+
+    private final InstanceParser parser = new InstanceParser(5);
+
+    @Test
+    void decimals_shouldEqualParseDouble_whenRandomDecimals() {
+        var random = new Random(7);
+        for (int i = 0; i < 200_000; i++) {
+            String text = switch (i % 5) {
+                case 0 -> Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(30) - 15));
+                case 1 -> Float.toString((float) (random.nextGaussian() * Math.pow(10, random.nextInt(20) - 10)));
+                case 2 -> String.format("%." + random.nextInt(12) + "f", random.nextGaussian() * 1000);
+                case 3 -> Long.toString(random.nextLong() >> random.nextInt(64));
+                default -> (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + "." + "0".repeat(random.nextInt(4))
+                        + random.nextInt(100_000) + (random.nextBoolean() ? "e" + (random.nextInt(40) - 20) : "");
+            };
+            assertThat(Decimals.parse(text)).as(text).isEqualTo(Double.parseDouble(text));
+        }
+    }
+
+    @Test
+    void shortest_shouldPrintAsFloatToString_whenWrittenAsDouble() {
+        var random = new Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            float f = i % 2 == 0 ? random.nextFloat() : Float.intBitsToFloat(random.nextInt());
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            assertThat(Double.toString(Decimals.shortest(f))).as("%s", f).isEqualTo(Float.toString(f));
+            assertThat(Decimals.shortest(f)).isEqualTo(Double.parseDouble(Float.toString(f)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"instances\": [{\"a\": 1.5, \"b\": -2, \"c\": 3e2}, {\"c\": 0.125, \"b\": 1e-7, \"a\": -10}]}",
+            "{\"instances\":[{\"a\":0,\"b\":12345678901234567890,\"c\":1.00000000000000000001}]}",
+            "  {\"instances\" : [ {\"a\" : 9.999, \"b\" : 0.1, \"c\" : -0.0 } ] }  "})
+    void parse_shouldMatchTreePath_whenValid(String body) {
+        var fast = parser.parse(body, NUMERIC);
+        var tree = parser.parse(Json.parseRequest(body), NUMERIC);
+        assertThat(fast.batch().rows()).isEqualTo(tree.batch().rows());
+        for (int j = 0; j < 3; j++) {
+            assertThat(fast.batch().doubles(j)).containsExactly(tree.batch().doubles(j));
+        }
+        assertThat(fast.rows()).isEqualTo(tree.rows());
+        assertThat(new ArrayList<>(fast.rows().get(0).keySet())).containsExactly("a", "b", "c");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "{", "[]", "{\"instances\": []}", "{\"instances\": [{\"a\": 1, \"b\": 2}]}",
+            "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}]}", "{\"instances\": [{\"a\": 11, \"b\": 2, \"c\": 3}]}",
+            "{\"instances\": [{\"a\": 1, \"a\": 1, \"b\": 2, \"c\": 3}]}", "{\"instances\": [{\"a\": NaN, \"b\": 2, \"c\": 3}]}",
+            "{\"instances\": [{\"a\": \"1\", \"b\": 2, \"c\": 3}]}", "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 1e39}]}",
+            "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}], \"x\": 1}", "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}]} {}",
+            "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}, 5]}", "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": null}]}",
+            "{\"instances\": [{},{},{},{},{},{}]}", "{\"instances\": [{\"a\": 1, \"b\": 2, \"c\": 3}], \"instances\": []}"})
+    void parse_shouldFailAsTreePath_whenInvalid(String body) {
+        var expected = catchError(() -> parser.parse(Json.parseRequest(body), NUMERIC));
+        var actual = catchError(() -> parser.parse(body, NUMERIC));
+        assertThat(actual.code()).isEqualTo(expected.code());
+        assertThat(actual.getMessage()).isEqualTo(expected.getMessage());
+        assertThat(actual.details()).isEqualTo(expected.details());
+    }
+
+    private static InvalidInputException catchError(Runnable call) {
+        try {
+            call.run();
+        } catch (InvalidInputException e) {
+            return e;
+        }
+        throw new AssertionError("no error");
+    }
+
+    @Test
+    void predictionJson_shouldEqualJackson_whenAnyAnswer() {
+        var scores = new float[] {0.1f, 0.7f, 0.2f, 1e-8f, 0.99999994f, 3.4e38f};
+        var labels = List.of("c0", "c\"1", "c\n2");
+        var byLabel = new LinkedHashMap<String, Double>();
+        byLabel.put("x", 0.25);
+        byLabel.put("y", 1e-9);
+        var targets = new LinkedHashMap<String, Double>();
+        targets.put("t1", -3.5);
+        targets.put("t2", 12345.678);
+        var predictions = List.<Prediction>of(
+                new Classification("c\"1", new ScoreRow(labels, scores, 0)),
+                new Classification(7L, new ScoreRow(labels, scores, 3)),
+                new Classification("x", byLabel), new Classification("only", null),
+                new Regression(0.30000001192092896), new Regression(targets), new Regression(-0.0));
+        var response = new PredictResponse("m\u0001", "1", "req-\t1", predictions);
+
+        assertThat(PredictionJson.write(response)).isEqualTo(Json.write(response));
+        assertThat(PredictionJson.write(new PredictResponse("m", "1", null, List.of()))).isEqualTo(Json.write(new PredictResponse("m", "1", null, List.of())));
+    }
+}

@@ -1,0 +1,139 @@
+package io.mlserve.function.predict;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import io.mlserve.core.model.FeatureType;
+import io.mlserve.core.model.ModelManifest;
+import io.mlserve.core.serving.ModelCache;
+import io.mlserve.core.json.Json;
+import io.mlserve.http.EmfMetrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SnapStart priming (CRaC hooks; Lambda runs them around the snapshot of a published version).
+ *
+ * <p>{@link #beforeCheckpoint}: loads the production version of every model named in {@code PRIME_MODELS}
+ * (comma-separated; the models to serve without a first-request load) and sends {@value #ROUNDS} synthetic
+ * requests per model through the full handler — edge, JSON, validation, ONNX Runtime, response — plus
+ * requests for an unknown model (the registry read through the DynamoDB client), so classes are loaded and
+ * the JIT has compiled the hot path before the snapshot. The prediction log and the metrics are muted
+ * meanwhile: nothing synthetic reaches the log, the stats or CloudWatch. A failure is logged and never
+ * stops the snapshot.
+ *
+ * <p>{@link #afterRestore}: forgets the aliases read before the snapshot (a restore may come hours later;
+ * the next request reads them again). The SDK clients need nothing: they resolve credentials from the
+ * environment, which Lambda sets afresh in a restored environment, at each call.
+ */
+final class PredictPriming implements Resource {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictPriming.class);
+    static final int ROUNDS = 2_000;
+    static final String UNKNOWN_MODEL = "mlserve-priming";
+
+    private final PredictHandler handler;
+    private final ModelCache cache;
+    private final EmfMetrics metrics;
+    private final PrimingLog log;
+    private final List<String> models;
+    int primedRequests; // for tests
+
+    PredictPriming(PredictHandler handler, ModelCache cache, EmfMetrics metrics, PrimingLog log, String primeModels) {
+        this.handler = handler;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.log = log;
+        var names = new ArrayList<String>();
+        if (primeModels != null) {
+            for (var name : primeModels.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.strip());
+                }
+            }
+        }
+        this.models = List.copyOf(names);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        metrics.mute(true);
+        log.mute(true);
+        try {
+            for (int i = 0; i < 50; i++) {
+                call(UNKNOWN_MODEL, "{\"instances\": [{}]}");
+            }
+            for (var name : models) {
+                try {
+                    var model = cache.load(cache.resolve(name, null, null).ref());
+                    var body = sampleBody(model.manifest());
+                    for (int i = 0; i < ROUNDS; i++) {
+                        call(name, body);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("priming model {} failed: {}", name, e.toString());
+                }
+            }
+        } finally {
+            metrics.mute(false);
+            log.mute(false);
+        }
+        LOG.atInfo().setMessage("primed for the snapshot").addKeyValue("event", "Primed").addKeyValue("models", String.join(",", models))
+                .addKeyValue("requests", primedRequests).log();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        cache.forgetAliases();
+        LOG.atInfo().setMessage("restored from the snapshot").addKeyValue("event", "Restored").log();
+    }
+
+    private void call(String model, String body) {
+        var headers = new HashMap<String, String>();
+        headers.put("Content-Type", "application/json");
+        var requestContext = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        requestContext.setAuthorizer(new HashMap<>(Map.of("role", "predict", "keyName", "priming")));
+        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/" + model + "/predict")
+                .withResource("/models/{name}/predict").withHeaders(headers).withRequestContext(requestContext).withBody(body);
+        handler.handleRequest(event, new PrimingContext("priming-" + primedRequests));
+        primedRequests++;
+    }
+
+    /** One valid row: each feature at its minimum (or 0, or its first allowed value). */
+    static String sampleBody(ModelManifest manifest) {
+        var row = new LinkedHashMap<String, Object>();
+        for (var f : manifest.features()) {
+            Object value;
+            if (f.values() != null && !f.values().isEmpty()) {
+                value = f.values().get(0);
+            } else if (f.type() == FeatureType.STRING) {
+                value = "x";
+            } else {
+                double v = f.min() != null ? f.min() : f.max() != null ? Math.min(0, f.max()) : 0.0;
+                value = f.type() == FeatureType.INT64 ? (Object) (long) Math.ceil(v) : (Object) v;
+            }
+            row.put(f.name(), value);
+        }
+        return Json.write(Map.of("instances", List.of(row)));
+    }
+
+    private record PrimingContext(String getAwsRequestId) implements Context {
+        @Override public String getLogGroupName() { return null; }
+        @Override public String getLogStreamName() { return null; }
+        @Override public String getFunctionName() { return System.getenv("AWS_LAMBDA_FUNCTION_NAME"); }
+        @Override public String getFunctionVersion() { return System.getenv("AWS_LAMBDA_FUNCTION_VERSION"); }
+        @Override public String getInvokedFunctionArn() { return null; }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 30_000; }
+        @Override public int getMemoryLimitInMB() { return 0; }
+        @Override public LambdaLogger getLogger() { return null; }
+    }
+}
