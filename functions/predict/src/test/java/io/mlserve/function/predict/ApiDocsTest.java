@@ -88,7 +88,7 @@ class ApiDocsTest {
                 """;
 
         // WHEN
-        var html = ApiDocs.render(spec);
+        var html = ApiDocsRenderer.render(spec);
 
         // THEN no tag from the spec survives, and the text is still there, escaped
         assertThat(html).doesNotContain("<script", "<img", "<svg", "<b>", "<i>", "</td></tr></table><script>");
@@ -101,14 +101,14 @@ class ApiDocsTest {
 
     @Test
     void render_shouldRefuse_whenTheDocumentIsNotYaml() {
-        assertThatThrownBy(() -> ApiDocs.render("paths: [unclosed"))
+        assertThatThrownBy(() -> ApiDocsRenderer.render("paths: [unclosed"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not valid YAML");
     }
 
     @Test
     void escape_shouldReplaceEveryHtmlSpecialCharacter() {
-        assertThat(ApiDocs.escape("<a href=\"x\" title='y'>&amp;</a>"))
+        assertThat(ApiDocsRenderer.escape("<a href=\"x\" title='y'>&amp;</a>"))
                 .isEqualTo("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
     }
 }
