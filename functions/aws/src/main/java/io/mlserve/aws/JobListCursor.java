@@ -1,15 +1,7 @@
 package io.mlserve.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.jobs.JobStatus;
-import io.mlserve.core.json.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,11 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * pk, sk), {@code sk = JOB}, and the same model, so a forged cursor can only point into the same query.
  */
 final class JobListCursor {
-    static final int MAX_LENGTH = 4096;
-    private static final int FORMAT = 1;
-    private static final byte[] CHECK_PREFIX = "mlserve/job-list-cursor/v1\n".getBytes(StandardCharsets.UTF_8);
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    static final int MAX_LENGTH = CheckedToken.MAX_LENGTH;
+    private static final CheckedToken TOKEN = new CheckedToken("job-list-cursor");
     private static final Set<String> BY_MODEL_KEY = Set.of("model", "startedAt", "pk", "sk");
     private static final Set<String> ALL_KEY = Set.of("kind", "startedAt", "pk", "sk");
 
@@ -40,36 +29,14 @@ final class JobListCursor {
         lastKey.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> key.put(e.getKey(), Objects.requireNonNull(e.getValue().s(), "key attributes are strings")));
         var payload = new LinkedHashMap<String, Object>();
-        payload.put("v", FORMAT);
         payload.put("model", model);
         payload.put("status", status == null ? null : status.name());
         payload.put("key", key);
-        var bytes = Json.MAPPER.valueToTree(payload).toString().getBytes(StandardCharsets.UTF_8);
-        return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(check(bytes));
+        return TOKEN.encode(payload);
     }
 
     static Map<String, AttributeValue> decode(String token, String model, JobStatus status) {
-        if (token.length() > MAX_LENGTH) {
-            throw invalid("the cursor is too long");
-        }
-        int dot = token.indexOf('.');
-        if (dot < 0) {
-            throw invalid("the cursor is malformed");
-        }
-        JsonNode payload;
-        try {
-            var bytes = DECODER.decode(token.substring(0, dot));
-            var given = DECODER.decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(given, check(bytes))) {
-                throw invalid("the cursor was altered");
-            }
-            payload = Json.MAPPER.readTree(bytes);
-        } catch (IllegalArgumentException | IOException e) {
-            throw invalid("the cursor is malformed");
-        }
-        if (payload == null || !payload.isObject() || payload.path("v").asInt() != FORMAT) {
-            throw invalid("the cursor is malformed");
-        }
+        var payload = TOKEN.decode(token);
         var cursorModel = payload.path("model").isTextual() ? payload.get("model").asText() : null;
         var cursorStatus = payload.path("status").isTextual() ? payload.get("status").asText() : null;
         if (!Objects.equals(model, cursorModel) || !Objects.equals(status == null ? null : status.name(), cursorStatus)) {
@@ -97,17 +64,7 @@ final class JobListCursor {
         return out;
     }
 
-    private static byte[] check(byte[] payload) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(CHECK_PREFIX);
-            return Arrays.copyOf(digest.digest(payload), 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
     private static InvalidInputException invalid(String why) {
-        return new InvalidInputException("INVALID_CURSOR", why + "; start again without 'cursor'", Map.of("parameter", "cursor"));
+        return CheckedToken.invalid(why);
     }
 }

@@ -2,15 +2,8 @@ package io.mlserve.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.InvalidInputException;
-import io.mlserve.core.json.Json;
 import io.mlserve.core.logquery.PredictionQuery;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -36,11 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class PredictionLogCursor {
     /** Longer tokens are refused before decoding; real ones are a few hundred characters. */
-    static final int MAX_LENGTH = 4096;
-    private static final int FORMAT = 1;
-    private static final byte[] CHECK_PREFIX = "mlserve/prediction-log-cursor/v1\n".getBytes(StandardCharsets.UTF_8);
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    static final int MAX_LENGTH = CheckedToken.MAX_LENGTH;
+    private static final CheckedToken TOKEN = new CheckedToken("prediction-log-cursor");
     private static final Set<String> TABLE_KEY = Set.of("pk", "sk");
     private static final Set<String> INDEX_KEY = Set.of("model", "sk", "pk");
 
@@ -66,14 +56,12 @@ final class PredictionLogCursor {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> key.put(e.getKey(), Objects.requireNonNull(e.getValue().s(), "key attributes are strings")));
         var payload = new LinkedHashMap<String, Object>();
-        payload.put("v", FORMAT);
         payload.put("model", query.model());
         payload.put("version", query.version());
         payload.put("from", query.from().toString());
         payload.put("to", query.to().toString());
         payload.put("key", key);
-        var bytes = Json.write(payload).getBytes(StandardCharsets.UTF_8);
-        return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(check(bytes));
+        return TOKEN.encode(payload);
     }
 
     /**
@@ -84,27 +72,7 @@ final class PredictionLogCursor {
      *     belongs to another query
      */
     static Position decode(String token, PredictionQuery query) {
-        if (token.length() > MAX_LENGTH) {
-            throw invalid("the cursor is too long");
-        }
-        int dot = token.indexOf('.');
-        if (dot < 0) {
-            throw invalid("the cursor is malformed");
-        }
-        JsonNode payload;
-        try {
-            var bytes = DECODER.decode(token.substring(0, dot));
-            var given = DECODER.decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(given, check(bytes))) {
-                throw invalid("the cursor was altered");
-            }
-            payload = Json.MAPPER.readTree(bytes);
-        } catch (IllegalArgumentException | IOException e) {
-            throw invalid("the cursor is malformed");
-        }
-        if (payload == null || !payload.isObject() || payload.path("v").asInt() != FORMAT) {
-            throw invalid("the cursor is malformed");
-        }
+        var payload = TOKEN.decode(token);
         var from = instant(payload, "from");
         var to = instant(payload, "to");
         if (from.isAfter(to)) {
@@ -165,17 +133,7 @@ final class PredictionLogCursor {
         }
     }
 
-    private static byte[] check(byte[] payload) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(CHECK_PREFIX);
-            return Arrays.copyOf(digest.digest(payload), 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
     private static InvalidInputException invalid(String why) {
-        return new InvalidInputException("INVALID_CURSOR", why + "; start again without 'cursor'", Map.of("parameter", "cursor"));
+        return CheckedToken.invalid(why);
     }
 }

@@ -1,7 +1,7 @@
 package io.mlserve.http;
 
 /** The few JSON text helpers the hand-written writers need (EMF lines). */
-final class JsonText {
+public final class JsonText {
     private JsonText() {}
 
     /**
@@ -9,7 +9,7 @@ final class JsonText {
      * @param s text
      * @return sb, with s as a JSON string literal appended
      */
-    static StringBuilder quote(StringBuilder sb, String s) {
+    public static StringBuilder quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

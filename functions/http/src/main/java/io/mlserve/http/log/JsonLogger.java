@@ -1,5 +1,6 @@
 package io.mlserve.http.log;
 
+import io.mlserve.http.JsonText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -121,16 +122,16 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
 
         void write(Level level, String message, Throwable throwable, List<KeyValuePair> pairs) {
             var sb = new StringBuilder(256).append("{\"level\":\"").append(level.name()).append("\",\"message\":");
-            quote(sb, message == null ? "" : message);
+            JsonText.quote(sb, message == null ? "" : message);
             if (throwable != null) {
                 sb.append(",\"error\":{\"message\":");
-                quote(sb, String.valueOf(throwable.getMessage()));
+                JsonText.quote(sb, String.valueOf(throwable.getMessage()));
                 sb.append(",\"name\":");
-                quote(sb, throwable.getClass().getName());
+                JsonText.quote(sb, throwable.getClass().getName());
                 var trace = new StringWriter();
                 throwable.printStackTrace(new PrintWriter(trace));
                 sb.append(",\"stack\":");
-                quote(sb, trace.toString());
+                JsonText.quote(sb, trace.toString());
                 sb.append('}');
             }
             Map<String, String> context = mdc.getCopyOfContextMap();
@@ -180,35 +181,14 @@ final class JsonLogger extends LegacyAbstractLogger implements LoggingEventAware
 
         private static void field(StringBuilder sb, String key, String value, boolean raw) {
             sb.append(',');
-            quote(sb, key);
+            JsonText.quote(sb, key);
             sb.append(':');
             if (raw) {
                 sb.append(value);
             } else {
-                quote(sb, value);
+                JsonText.quote(sb, value);
             }
         }
 
-        private static void quote(StringBuilder sb, String s) {
-            sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            sb.append('"');
-        }
     }
 }
