@@ -219,18 +219,9 @@ public final class ServingStack extends Stack {
                 .removalPolicy(removal)
                 .build();
 
-        predictionsTable = Table.Builder.create(this, "Predictions")
-                // pk = <model>#<version>, sk = <time>#<requestId>#<row>: one Query answers
-                // "this version's predictions in a time range", for the log API and drift.
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .timeToLiveAttribute("expiresAt")
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(removal)
-                .build();
+        // pk = <model>#<version>, sk = <time>#<requestId>#<row>: one Query answers
+        // "this version's predictions in a time range", for the log API and drift.
+        predictionsTable = table("Predictions", "pk", "sk", removal).timeToLiveAttribute("expiresAt").build();
         // the log API's "all versions of a model in a time range"
         predictionsTable.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
                 .indexName("byModel")
@@ -239,26 +230,11 @@ public final class ServingStack extends Stack {
                 .projectionType(ProjectionType.ALL)
                 .build());
 
-        registryTable = Table.Builder.create(this, "ModelRegistry")
-                // pk = MODEL#<name>; sk = VERSION#<v> | ALIASES | AUDIT#<time>#<id> | MODEL
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(removal)
-                .build();
+        // pk = MODEL#<name>; sk = VERSION#<v> | ALIASES | AUDIT#<time>#<id> | MODEL
+        registryTable = table("ModelRegistry", "pk", "sk", removal).build();
 
         // keyHash = lowercase hex sha256 of the key value: the table never holds a usable key
-        keysTable = Table.Builder.create(this, "ApiKeys")
-                .partitionKey(Attribute.builder().name("keyHash").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(removal)
-                .build();
+        keysTable = table("ApiKeys", "keyHash", null, removal).build();
 
         dataBucket = dataBucket(accessLogs, removal);
         jobsTable = jobsTable(removal);
@@ -414,15 +390,7 @@ public final class ServingStack extends Stack {
      * so the two indexes list jobs (newest first by {@code startedAt}) and never ranges.
      */
     private Table jobsTable(RemovalPolicy removal) {
-        var table = Table.Builder.create(this, "Jobs")
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
-                .encryption(TableEncryption.AWS_MANAGED)
-                .removalPolicy(removal)
-                .build();
+        var table = table("Jobs", "pk", "sk", removal).build();
         table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
                 .indexName("byModel")
                 .partitionKey(Attribute.builder().name("model").type(AttributeType.STRING).build())
@@ -675,6 +643,19 @@ public final class ServingStack extends Stack {
                 .build();
         deadLetterQueues.add(queue);
         return queue;
+    }
+
+    /** Every table alike: string keys, on-demand, point-in-time recovery, encrypted, the stack's removal policy. */
+    private Table.Builder table(String id, String partitionKey, String sortKey, RemovalPolicy removal) {
+        var builder = Table.Builder.create(this, id)
+                .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build());
+        if (sortKey != null) {
+            builder.sortKey(Attribute.builder().name(sortKey).type(AttributeType.STRING).build());
+        }
+        return builder.billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .encryption(TableEncryption.AWS_MANAGED)
+                .removalPolicy(removal);
     }
 
     private static Map<String, String> with(Map<String, String> shared, Map<String, String> own) {
