@@ -107,7 +107,13 @@ public final class TribuoModelTrainer implements Trainer {
         if (!algorithm.tasks().contains(spec.task())) {
             throw new CandidateFailedException(algorithm.specName() + " cannot do " + spec.task().manifestName(), null);
         }
-        boolean tree = algorithm == Algorithm.CART || algorithm == Algorithm.RANDOM_FOREST;
+        if (algorithm == Algorithm.LIBSVM && spec.task() == Task.CLASSIFICATION && table.classes().size() == 2) {
+            // measured: up to 5e-4 apart on held-out rows, beyond the 1e-5 the registration check allows
+            throw new CandidateFailedException("libsvm cannot be offered for two classes: ONNX Runtime's SVMClassifier computes"
+                    + " binary probabilities differently from LIBSVM (they disagree by up to 5e-4); use it for three or more"
+                    + " classes, or pick liblinear or logistic-regression", null);
+        }
+        boolean tree = isTree(algorithm);
         var encoding = FeatureEncoding.learn(spec.features(), table, split.train(), !tree);
         GraphComposer.TargetScale targetScale = spec.task() == Task.REGRESSION && !tree ? targetScale(table, split.train()) : null;
         try {
@@ -169,6 +175,9 @@ public final class TribuoModelTrainer implements Trainer {
             innerColumns.add(featureMap.get(j).getName());
         }
         OnnxMl.ModelProto inner = innerGraph(candidate.algorithm(), model);
+        if (candidate.algorithm() == Algorithm.LIBLINEAR && labels.size() == 2) {
+            inner = halveSoftmaxInput(inner);
+        }
         var metadata = new LinkedHashMap<String, String>();
         metadata.put(METADATA_COLUMNS, json(innerColumns));
         if (spec.task() == Task.CLASSIFICATION) {
@@ -195,6 +204,28 @@ public final class TribuoModelTrainer implements Trainer {
                 producedBy(candidate, model, encoding, targetScale, split),
                 null);
         return new TrainedModel(onnx, manifest, outputs, trainingMs);
+    }
+
+    /**
+     * Tribuo 4.3.2 exports a binary LIBLINEAR logistic model as {@code softmax([z, −z])} = sigmoid(2z) while it predicts
+     * sigmoid(z) (LIBLINEAR's own probability); halving the Softmax input makes the graph give sigmoid(z).
+     */
+    static OnnxMl.ModelProto halveSoftmaxInput(OnnxMl.ModelProto inner) {
+        var graph = inner.getGraph().toBuilder();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            var node = graph.getNode(i);
+            if (node.getOpType().equals("Softmax")) {
+                String logits = node.getInput(0);
+                String halved = logits + "/halved";
+                graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName("mlserve_half")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).addDims(1).addFloatData(0.5f));
+                graph.setNode(i, node.toBuilder().setInput(0, halved));
+                graph.addNode(i, OnnxMl.NodeProto.newBuilder().setOpType("Mul").setName("mlserve_halve")
+                        .addInput(logits).addInput("mlserve_half").addOutput(halved));
+                return inner.toBuilder().setGraph(graph).build();
+            }
+        }
+        throw new CandidateFailedException("liblinear's exported graph has no Softmax to correct", null);
     }
 
     private static boolean isTree(Algorithm algorithm) {

@@ -94,7 +94,11 @@ class TribuoModelTrainerTest {
     void train_shouldExportGraphEqualToTribuo_forEveryAlgorithm(String algorithm, Task task) throws OrtException {
         // GIVEN 400 generated rows and a small-enough candidate
         var spec = spec(task, algorithm, algorithm.equals("random-forest") ? "{\"trees\": 10}" : "{}");
-        var table = table(spec, csv(task, 400, 42));
+        String data = csv(task, 400, 42);
+        if (algorithm.equals("libsvm") && task == Task.CLASSIFICATION) {
+            data = data.replace(",red,zz,no", ",red,zz,maybe"); // three classes: see train_shouldFailLibsvm_whenTwoClasses
+        }
+        var table = table(spec, data);
         var split = DataSplit.of(table, spec.split(), task);
 
         // WHEN
@@ -121,7 +125,7 @@ class TribuoModelTrainerTest {
         assertThat(m.producedBy().get("tribuo").asText()).isEqualTo("4.3.2");
         assertThat(m.producedBy().get("seed").asLong()).isEqualTo(12345L);
         if (task == Task.CLASSIFICATION) {
-            assertThat(m.output().labels()).containsExactlyInAnyOrder("yes", "no");
+            assertThat(m.output().labels()).containsAll(List.of("yes", "no")).hasSize(table.classes().size());
             assertThat(m.output().probabilities()).isEqualTo("output");
             assertThat(m.metrics().get("accuracy")).as("accuracy").isGreaterThan(0.8);
             assertThat(m.metrics()).containsKeys("macro-f1", "log-loss");
@@ -130,6 +134,16 @@ class TribuoModelTrainerTest {
             assertThat(m.metrics().get("r2")).as("r2").isGreaterThan(0.8);
             assertThat(m.metrics()).containsKeys("rmse", "mae");
         }
+    }
+
+    @Test
+    void train_shouldFailLibsvm_whenTwoClasses() {
+        var spec = spec(Task.CLASSIFICATION, "libsvm", "{}");
+        var table = table(spec, csv(Task.CLASSIFICATION, 100, 4));
+        var split = DataSplit.of(table, spec.split(), Task.CLASSIFICATION);
+
+        assertThatThrownBy(() -> new TribuoModelTrainer(CLOCK).train(spec, spec.candidates().get(0), table, split, "gen"))
+                .isInstanceOf(CandidateFailedException.class).hasMessageContaining("two classes");
     }
 
     @Test
