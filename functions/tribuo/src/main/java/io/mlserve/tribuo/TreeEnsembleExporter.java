@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.lang.reflect.Field;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,33 +153,48 @@ public final class TreeEnsembleExporter {
     }
 
     /*
-     * Tribuo 4.3.2 has no getters for an ensemble's weights and combiner; its own protobuf
-     * serialisation carries both.
+     * Tribuo 4.3.2 has no getters for an ensemble's weights and combiner. Its protobuf serialisation
+     * carries both but costs seconds for a forest of deep trees (every leaf's distribution is written
+     * through reflection), so the two protected fields are read directly; the proto is the fallback
+     * should they ever be out of reach (e.g. Tribuo on the module path).
      */
     private static float[] averagingWeights(WeightedEnsembleModel<?> ensemble) {
-        WeightedEnsembleModelProto proto;
+        String combiner;
+        float[] weights;
         try {
-            proto = ensemble.serialize().getSerializedData().unpack(WeightedEnsembleModelProto.class);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("Tribuo wrote an unreadable ensemble proto", e);
+            Field weightsField = WeightedEnsembleModel.class.getDeclaredField("weights");
+            Field combinerField = WeightedEnsembleModel.class.getDeclaredField("combiner");
+            weightsField.setAccessible(true);
+            combinerField.setAccessible(true);
+            weights = ((float[]) weightsField.get(ensemble)).clone();
+            combiner = combinerField.get(ensemble).getClass().getName();
+        } catch (ReflectiveOperationException | RuntimeException unreachable) {
+            WeightedEnsembleModelProto proto;
+            try {
+                proto = ensemble.serialize().getSerializedData().unpack(WeightedEnsembleModelProto.class);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("Tribuo wrote an unreadable ensemble proto", e);
+            }
+            combiner = proto.getCombiner().getClassName();
+            weights = new float[proto.getWeightsCount()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = proto.getWeights(i);
+            }
         }
-        String combiner = proto.getCombiner().getClassName();
         if (!combiner.equals(FullyWeightedVotingCombiner.class.getName())
                 && !combiner.equals(AveragingCombiner.class.getName())) {
             throw new IllegalArgumentException("ensemble combiner " + combiner
                     + " does not average its members, so a tree ensemble cannot reproduce it");
         }
-        float[] weights = new float[proto.getWeightsCount()];
         double total = 0;
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = proto.getWeights(i);
             if (!(weights[i] >= 0)) {
                 throw new IllegalArgumentException("ensemble weight " + i + " is " + weights[i]);
             }
             total += weights[i];
         }
         if (!(total > 0) || weights.length != ensemble.getNumModels()) {
-            throw new IllegalArgumentException("ensemble weights " + proto.getWeightsList()
+            throw new IllegalArgumentException("ensemble weights " + Arrays.toString(weights)
                     + " do not fit its " + ensemble.getNumModels() + " members");
         }
         return weights;
