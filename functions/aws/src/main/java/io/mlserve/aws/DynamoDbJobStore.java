@@ -131,15 +131,55 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void start(String jobId, String version, int chunksTotal) {
+        var names = new HashMap<String, String>(Map.of("#status", "status"));
+        var values = new HashMap<String, AttributeValue>(Map.of(":running", s(JobStatus.RUNNING.name()), ":queued",
+                s(JobStatus.QUEUED.name()), ":total", n(chunksTotal)));
+        var update = new StringBuilder("SET #status = :running, chunksTotal = :total");
+        if (version != null) { // training learns its version only at the end (updateDetails)
+            names.put("#version", "version");
+            values.put(":version", s(version));
+            update.append(", #version = :version");
+        }
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
-                    .updateExpression("SET #status = :running, #version = :version, chunksTotal = :total")
+                    .updateExpression(update.toString())
                     .conditionExpression("#status = :queued")
-                    .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
-                    .expressionAttributeValues(Map.of(":running", s(JobStatus.RUNNING.name()), ":queued", s(JobStatus.QUEUED.name()),
-                            ":version", s(version), ":total", n(chunksTotal))));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // already running or ended: starting again changes nothing
+        }
+    }
+
+    @Override
+    public void updateDetails(String jobId, Map<String, Object> details) {
+        if (details.isEmpty()) {
+            return;
+        }
+        var names = new HashMap<String, String>(Map.of("#status", "status", "#details", "details"));
+        var values = new HashMap<String, AttributeValue>(Map.of(":queued", s(JobStatus.QUEUED.name()), ":running",
+                s(JobStatus.RUNNING.name())));
+        var sets = new ArrayList<String>();
+        int i = 0;
+        for (var entry : details.entrySet()) {
+            names.put("#k" + i, entry.getKey());
+            values.put(":v" + i, AttributeValues.of(entry.getValue()));
+            sets.add("#details.#k" + i + " = :v" + i);
+            i++;
+        }
+        if (details.get("version") instanceof String version) {
+            names.put("#version", "version");
+            values.put(":version", s(version));
+            sets.add("#version = :version");
+        }
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
+                    .updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression("#status IN (:queued, :running)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // ended (or never claimed): an ended job's details stay as they were
         }
     }
 

@@ -55,6 +55,15 @@ public interface JobStore {
     List<RangeResult> ranges(String jobId);
 
     /**
+     * Merges per-type fields into a running job's details, each key replaced as a whole (no-op once the job has ended).
+     * A {@code version} key is also the job's {@link Job#version()} (training assigns it at the end).
+     *
+     * @param jobId the job
+     * @param details the keys to set; values are JSON-like (maps, lists, strings, numbers, booleans, null)
+     */
+    void updateDetails(String jobId, java.util.Map<String, Object> details);
+
+    /**
      * Ends a job (no-op when it has already ended).
      *
      * @param jobId the job

@@ -47,7 +47,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public synchronized void start(String jobId, String version, int chunksTotal) {
-        jobs.computeIfPresent(jobId, (id, j) -> j.status() != JobStatus.QUEUED ? j : new Job(id, j.type(), j.model(), version,
+        jobs.computeIfPresent(jobId, (id, j) -> j.status() != JobStatus.QUEUED ? j : new Job(id, j.type(), j.model(), version != null ? version : j.version(),
                 JobStatus.RUNNING, j.input(), 0, 0, 0, chunksTotal, 0, j.outputs(), j.errors(), j.startedAt(), null, null, j.details()));
     }
 
@@ -66,6 +66,21 @@ public final class InMemoryJobStore implements JobStore {
     @Override
     public List<RangeResult> ranges(String jobId) {
         return ranges.getOrDefault(jobId, Map.of()).values().stream().sorted(Comparator.comparingInt(RangeResult::index)).toList();
+    }
+
+    @Override
+    public synchronized void updateDetails(String jobId, Map<String, Object> details) {
+        jobs.computeIfPresent(jobId, (id, j) -> {
+            if (j.status().finished()) {
+                return j;
+            }
+            var merged = new java.util.LinkedHashMap<String, Object>(j.details() == null ? Map.of() : j.details());
+            merged.putAll(details);
+            var version = details.get("version") instanceof String v ? v : j.version();
+            return new Job(id, j.type(), j.model(), version, j.status(), j.input(), j.rowsRead(), j.rowsPredicted(), j.rowsRejected(),
+                    j.chunksTotal(), j.chunksDone(), j.outputs(), j.errors(), j.startedAt(), j.endedAt(), j.failureReason(),
+                    java.util.Collections.unmodifiableMap(merged));
+        });
     }
 
     @Override
