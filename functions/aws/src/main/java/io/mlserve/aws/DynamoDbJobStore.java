@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>Every write is conditional or additive: claim is a put if absent; start moves QUEUED → RUNNING
  * only; a range is recorded by ONE transaction (put the RANGE item if absent + ADD its counts to the
- * JOB item), so a retried range can never count twice; finish ends a job once.
+ * JOB item), so a retried range can never count twice; finish ends a job once; details are merged key by key
+ * ({@code SET details.#k = :v}), so two steps writing different keys never lose each other's.
  */
 public final class DynamoDbJobStore implements JobStore {
     static final String SK_JOB = "JOB";
@@ -253,6 +254,43 @@ public final class DynamoDbJobStore implements JobStore {
                     .expressionAttributeNames(names).expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // already ended (or never claimed): the first end stands
+        }
+    }
+
+    @Override
+    public void updateDetails(String jobId, Map<String, Object> fields) {
+        if (fields.isEmpty()) {
+            return;
+        }
+        // one SET per key keeps the other details (a concurrent step's keys survive); names are placeholders, so any key is safe
+        var names = new HashMap<String, String>(Map.of("#d", "details"));
+        var values = new HashMap<String, AttributeValue>();
+        var sets = new ArrayList<String>();
+        int i = 0;
+        for (var field : fields.entrySet()) {
+            names.put("#k" + i, field.getKey());
+            values.put(":v" + i, AttributeValues.of(field.getValue()));
+            sets.add("#d.#k" + i + " = :v" + i);
+            i++;
+        }
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB)).updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression("attribute_exists(pk)").expressionAttributeNames(names).expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("job " + jobId + " does not exist", e);
+        }
+    }
+
+    @Override
+    public void incrementDetail(String jobId, String field) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
+                    .updateExpression("SET #d.#k = if_not_exists(#d.#k, :zero) + :one")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(Map.of("#d", "details", "#k", field))
+                    .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("job " + jobId + " does not exist", e);
         }
     }
 

@@ -90,4 +90,27 @@ public final class InMemoryJobStore implements JobStore {
                 j.input(), j.rowsRead(), j.rowsPredicted(), j.rowsRejected(), j.chunksTotal(), j.chunksDone(), List.copyOf(outputs),
                 List.copyOf(errors), j.startedAt(), endedAt, failureReason, j.details()));
     }
+
+    @Override
+    public synchronized void updateDetails(String jobId, Map<String, Object> fields) {
+        var job = find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " does not exist"));
+        var details = new java.util.LinkedHashMap<String, Object>(job.details() == null ? Map.of() : job.details());
+        details.putAll(fields);
+        jobs.put(jobId, withDetails(job, details));
+    }
+
+    @Override
+    public synchronized void incrementDetail(String jobId, String field) {
+        var job = find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " does not exist"));
+        var details = new java.util.LinkedHashMap<String, Object>(job.details() == null ? Map.of() : job.details());
+        details.merge(field, 1L, (a, b) -> ((Number) a).longValue() + 1);
+        jobs.put(jobId, withDetails(job, details));
+    }
+
+    private static Job withDetails(Job j, Map<String, Object> details) {
+        // a copy that keeps nulls (Map.copyOf refuses them): details may hold "champion": null
+        return new Job(j.jobId(), j.type(), j.model(), j.version(), j.status(), j.input(), j.rowsRead(), j.rowsPredicted(),
+                j.rowsRejected(), j.chunksTotal(), j.chunksDone(), j.outputs(), j.errors(), j.startedAt(), j.endedAt(), j.failureReason(),
+                java.util.Collections.unmodifiableMap(details));
+    }
 }
