@@ -153,38 +153,6 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     @Override
-    public void updateDetails(String jobId, Map<String, Object> details) {
-        if (details.isEmpty()) {
-            return;
-        }
-        var names = new HashMap<String, String>(Map.of("#status", "status", "#details", "details"));
-        var values = new HashMap<String, AttributeValue>(Map.of(":queued", s(JobStatus.QUEUED.name()), ":running",
-                s(JobStatus.RUNNING.name())));
-        var sets = new ArrayList<String>();
-        int i = 0;
-        for (var entry : details.entrySet()) {
-            names.put("#k" + i, entry.getKey());
-            values.put(":v" + i, AttributeValues.of(entry.getValue()));
-            sets.add("#details.#k" + i + " = :v" + i);
-            i++;
-        }
-        if (details.get("version") instanceof String version) {
-            names.put("#version", "version");
-            values.put(":version", s(version));
-            sets.add("#version = :version");
-        }
-        try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
-                    .updateExpression("SET " + String.join(", ", sets))
-                    .conditionExpression("#status IN (:queued, :running)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException e) {
-            // ended (or never claimed): an ended job's details stay as they were
-        }
-    }
-
-    @Override
     public boolean completeRange(String jobId, RangeResult result) {
         var range = new HashMap<String, AttributeValue>(key(jobId, RANGE_PREFIX + ByteRange.pad(result.index())));
         range.put("index", n(result.index()));
@@ -272,6 +240,11 @@ public final class DynamoDbJobStore implements JobStore {
             values.put(":v" + i, AttributeValues.of(field.getValue()));
             sets.add("#d.#k" + i + " = :v" + i);
             i++;
+        }
+        if (fields.get("version") instanceof String version) { // also the job's own version field
+            names.put("#version", "version");
+            values.put(":version", s(version));
+            sets.add("#version = :version");
         }
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB)).updateExpression("SET " + String.join(", ", sets))

@@ -56,15 +56,6 @@ public interface JobStore {
     List<RangeResult> ranges(String jobId);
 
     /**
-     * Merges per-type fields into a running job's details, each key replaced as a whole (no-op once the job has ended).
-     * A {@code version} key is also the job's {@link Job#version()} (training assigns it at the end).
-     *
-     * @param jobId the job
-     * @param details the keys to set; values are JSON-like (maps, lists, strings, numbers, booleans, null)
-     */
-    void updateDetails(String jobId, java.util.Map<String, Object> details);
-
-    /**
      * Ends a job (no-op when it has already ended).
      *
      * @param jobId the job
@@ -79,6 +70,7 @@ public interface JobStore {
     /**
      * Merges top-level keys into the job's {@link Job#details() details}: each given key is set (replaced), the others
      * are kept. Used by job types whose steps add their findings as they go (training: fingerprint, candidates, champion).
+     * A string {@code version} field is also set as the job's {@link Job#version()} (training learns it only at the end).
      *
      * @param jobId the job
      * @param fields detail keys and their values (JSON-like: strings, numbers, booleans, lists, maps, null)

@@ -69,21 +69,6 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public synchronized void updateDetails(String jobId, Map<String, Object> details) {
-        jobs.computeIfPresent(jobId, (id, j) -> {
-            if (j.status().finished()) {
-                return j;
-            }
-            var merged = new java.util.LinkedHashMap<String, Object>(j.details() == null ? Map.of() : j.details());
-            merged.putAll(details);
-            var version = details.get("version") instanceof String v ? v : j.version();
-            return new Job(id, j.type(), j.model(), version, j.status(), j.input(), j.rowsRead(), j.rowsPredicted(), j.rowsRejected(),
-                    j.chunksTotal(), j.chunksDone(), j.outputs(), j.errors(), j.startedAt(), j.endedAt(), j.failureReason(),
-                    java.util.Collections.unmodifiableMap(merged));
-        });
-    }
-
-    @Override
     public synchronized void finish(
             String jobId, JobStatus status, List<String> outputs, List<String> errors, String failureReason, String endedAt) {
         jobs.computeIfPresent(jobId, (id, j) -> j.status().finished() ? j : new Job(id, j.type(), j.model(), j.version(), status,
@@ -96,7 +81,13 @@ public final class InMemoryJobStore implements JobStore {
         var job = find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " does not exist"));
         var details = new java.util.LinkedHashMap<String, Object>(job.details() == null ? Map.of() : job.details());
         details.putAll(fields);
-        jobs.put(jobId, withDetails(job, details));
+        var updated = withDetails(job, details);
+        if (fields.get("version") instanceof String version) {
+            updated = new Job(updated.jobId(), updated.type(), updated.model(), version, updated.status(), updated.input(), updated.rowsRead(),
+                    updated.rowsPredicted(), updated.rowsRejected(), updated.chunksTotal(), updated.chunksDone(), updated.outputs(),
+                    updated.errors(), updated.startedAt(), updated.endedAt(), updated.failureReason(), updated.details());
+        }
+        jobs.put(jobId, updated);
     }
 
     @Override
