@@ -633,6 +633,13 @@ public final class TrainingJobSteps {
                 files.add(new TrainingTable.CsvFile(object.key(), stream));
             }
             return TrainingTable.read(spec, files);
+        } catch (RuntimeException e) {
+            for (var stream : streams) { // the CSV reader wraps what opening threw: the data's own problem comes first
+                if (stream.failure != null) {
+                    throw stream.failure;
+                }
+            }
+            throw e;
         } finally {
             for (var stream : streams) {
                 stream.close();
@@ -644,6 +651,7 @@ public final class TrainingJobSteps {
     private final class LazyStream extends InputStream {
         private final TrainingDataSource.DataObject object;
         private InputStream in;
+        private RuntimeException failure;
 
         LazyStream(TrainingDataSource.DataObject object) {
             this.object = object;
@@ -651,7 +659,12 @@ public final class TrainingJobSteps {
 
         private InputStream in() {
             if (in == null) {
-                in = data.open(object);
+                try {
+                    in = data.open(object);
+                } catch (RuntimeException e) {
+                    failure = e;
+                    throw e;
+                }
             }
             return in;
         }
