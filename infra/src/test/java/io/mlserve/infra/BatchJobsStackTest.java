@@ -40,7 +40,7 @@ class BatchJobsStackTest {
     @BeforeAll
     void synth(@TempDir Path repo) throws IOException {
         // Stand-in artifacts: the template only needs the files to exist.
-        for (var function : List.of("predict", "registry", "authorizer", "batch")) {
+        for (var function : List.of("predict", "registry", "authorizer", "batch", "train")) {
             Files.createDirectories(repo.resolve("functions/" + function + "/target"));
             Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
         }
@@ -432,9 +432,10 @@ class BatchJobsStackTest {
     /** The state machine's definition, with the partition as "aws" and any other token as {@code <token>}. */
     @SuppressWarnings("unchecked")
     private static JsonNode definition(Template template) {
-        var machines = template.findResources("AWS::StepFunctions::StateMachine");
+        var machines = template.findResources("AWS::StepFunctions::StateMachine").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("BatchJobs")).map(Map.Entry::getValue).toList();
         assertThat(machines).hasSize(1);
-        var definition = props(machines.values().iterator().next()).get("DefinitionString");
+        var definition = props(machines.get(0)).get("DefinitionString");
         var parts = (List<Object>) ((List<Object>) ((Map<String, Object>) definition).get("Fn::Join")).get(1);
         var text = parts.stream().map(part -> part instanceof String s ? s
                 : Map.of("Ref", "AWS::Partition").equals(part) ? "aws" : "<token>").collect(Collectors.joining());

@@ -45,6 +45,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/authorizer/target/authorizer.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/batch/target"));
         Files.writeString(repo.resolve("functions/batch/target/batch.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/train/target"));
+        Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -319,8 +321,8 @@ class ServingStackTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        // one per function, the state machine's two (its own + Distributed Map) and the upload rule's
-        assertThat(policies).hasSize(8);
+        // one per function, the batch machine's two (its own + Distributed Map), the upload rule's and the train machine's
+        assertThat(policies).hasSize(10);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -400,8 +402,9 @@ class ServingStackTest {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "ReservedConcurrentExecutions", 10));
-        // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 3);
+        // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
+        // its candidates' Map (at most 8 per job, one job per model)
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 4);
     }
 
     @Test
