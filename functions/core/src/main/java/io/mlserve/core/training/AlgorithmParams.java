@@ -33,7 +33,7 @@ public final class AlgorithmParams {
     private static final ParamSpec LEARNING_RATE = number("learningRate", 1.0, 1e-6, 100, "AdaGrad initial learning rate");
     private static final ParamSpec MINIBATCH = integer("minibatchSize", 1, 1, 100_000, "rows per gradient step");
     private static final ParamSpec MAX_DEPTH = integer("maxDepth", 10, 1, 64, "deepest a tree may grow");
-    private static final ParamSpec MIN_CHILD_WEIGHT = number("minChildWeight", 5.0, 0, 1e9,
+    private static final ParamSpec MIN_CHILD_WEIGHT = number("minChildWeight", 5.0, 1e-6, 1e9,
             "smallest total example weight (row count, unweighted) a leaf may hold");
 
     private static final Map<Algorithm, List<ParamSpec>> TABLE = Map.of(

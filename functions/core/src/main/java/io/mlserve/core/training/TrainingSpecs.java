@@ -36,6 +36,8 @@ public final class TrainingSpecs {
 
     /** Feature names: also ONNX input names and part of one-hot column names ({@code name=value}). */
     static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+    /** The trained graph's output name, so no input may have it. */
+    static final String RESERVED_OUTPUT = "output";
     private static final Pattern RATE = Pattern.compile("rate\\((\\d{1,9}) (minute|minutes|hour|hours|day|days)\\)");
     private static final Pattern CRON = Pattern.compile("cron\\(([^()]*)\\)");
     private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*?,/#-]+");
@@ -201,6 +203,8 @@ public final class TrainingSpecs {
                 if (!FEATURE_NAME.matcher(name).matches()) {
                     p.add(new Problem(path + ".name", "'" + name + "' is not a valid feature name"
                             + " (a letter or '_', then letters, digits, '_', '.', '-'; at most 64 characters)"));
+                } else if (name.equals(RESERVED_OUTPUT)) {
+                    p.add(new Problem(path + ".name", "'" + RESERVED_OUTPUT + "' is the name of the model's output; rename the column"));
                 } else if (!names.add(name)) {
                     p.add(new Problem(path + ".name", "'" + name + "' is listed twice"));
                 }
