@@ -3,14 +3,10 @@ package io.mlserve.function.registry;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.mlserve.core.jobs.JobStatus;
-import io.mlserve.core.json.Json;
 import io.mlserve.core.training.TrainingService;
 import io.mlserve.core.training.TrainingService.Trigger;
-import io.mlserve.core.training.TrainingSpecs;
 import io.mlserve.http.HttpEdge;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,9 +32,7 @@ final class TrainingApi {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record SpecView(@JsonIgnore Map<String, Object> spec, String updatedAt, String updatedBy, String activeSchedule) {
         static SpecView of(TrainingService.SpecView view) {
-            Map<String, Object> spec = Json.MAPPER.convertValue(TrainingSpecs.toJson(view.spec()),
-                    new TypeReference<LinkedHashMap<String, Object>>() {});
-            return new SpecView(spec, view.updatedAt(), view.updatedBy(), view.activeSchedule());
+            return new SpecView(TrainingService.specMap(view.spec()), view.updatedAt(), view.updatedBy(), view.activeSchedule());
         }
 
         @JsonAnyGetter
