@@ -274,7 +274,12 @@ public final class TrainingService {
      * @return its JSON as plain maps and lists (the shape job details hold)
      */
     public static Map<String, Object> specMap(TrainingSpec spec) {
-        return Json.MAPPER.convertValue(TrainingSpecs.toJson(spec), new TypeReference<LinkedHashMap<String, Object>>() {});
+        try {
+            // read from the tree, not convertValue: that serialises first, and the mapper leaves nulls out ("schedule": null)
+            return Json.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {}).readValue(TrainingSpecs.toJson(spec));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private TrainingSpecStore.StoredSpec stored(String model) {
