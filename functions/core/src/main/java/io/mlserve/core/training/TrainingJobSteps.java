@@ -146,9 +146,11 @@ public final class TrainingJobSteps {
      *
      * @param jobId the job
      * @param index the candidate's position in the spec
-     * @return {@code {"index", "algorithm", "params", "metrics", "trainingMs", "status", "error"?}}
+     * @return {@code {"index", "algorithm", "params", "metrics", "trainingMs", "status", "error"?, "startedAt", "endedAt"}} (the
+     *     step's own time window, which shows whether candidates ran side by side)
      */
     public Map<String, Object> candidate(String jobId, int index) {
+        var startedAt = now();
         var job = job(jobId);
         var spec = spec(job);
         if (index < 0 || index >= spec.candidates().size()) {
@@ -183,6 +185,8 @@ public final class TrainingJobSteps {
             out.put("status", FAILED);
             out.put("error", abbreviate("the candidate could not be trained: " + describe(e), MAX_REASON));
         }
+        out.put("startedAt", startedAt);
+        out.put("endedAt", now());
         return out;
     }
 
@@ -576,6 +580,11 @@ public final class TrainingJobSteps {
             var c = spec.candidates().get(i);
             var r = byIndex.getOrDefault(i, Map.of());
             var entry = ordered("index", i, "algorithm", c.algorithm().specName(), "params", c.params());
+            for (var window : List.of("startedAt", "endedAt")) {
+                if (r.get(window) instanceof String time) {
+                    entry.put(window, time);
+                }
+            }
             boolean ok = SUCCEEDED.equals(r.get("status")) && r.get("metrics") instanceof Map<?, ?>;
             if (ok) {
                 entry.put("metrics", r.get("metrics"));
