@@ -171,7 +171,10 @@ public final class ServingStack extends Stack {
             new Route("GET", "/predictions", "registry", "admin"),
             new Route("POST", "/models/{name}/jobs", "registry", "predict"),
             new Route("GET", "/jobs", "registry", "predict"),
-            new Route("GET", "/jobs/{jobId}", "registry", "predict"));
+            new Route("GET", "/jobs/{jobId}", "registry", "predict"),
+            new Route("PUT", "/models/{name}/training", "registry", "admin"),
+            new Route("GET", "/models/{name}/training", "registry", "admin"),
+            new Route("POST", "/models/{name}/train", "registry", "admin"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;

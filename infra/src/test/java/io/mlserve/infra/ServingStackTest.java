@@ -161,7 +161,7 @@ class ServingStackTest {
     void api_shouldHaveEveryRouteOfTheContract_andNoOther() {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
-                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}")) {
+                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -172,7 +172,8 @@ class ServingStackTest {
                         "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/stats predict",
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
                         "GET /models/{name}/audit admin", "GET /predictions admin",
-                        "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict");
+                        "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict",
+                        "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin");
     }
 
     @SuppressWarnings("unchecked")
