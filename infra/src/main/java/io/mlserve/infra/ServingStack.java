@@ -7,6 +7,7 @@ import io.mlserve.infra.constructs.AlarmTopic;
 import io.mlserve.infra.constructs.ApiErrorResponses;
 import io.mlserve.infra.constructs.JavaFunction;
 import io.mlserve.infra.constructs.TrainJobs;
+import io.mlserve.infra.constructs.TrainingSchedules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -341,6 +342,9 @@ public final class ServingStack extends Stack {
         // each candidate is a JVM fitting a model: 2 at once on the 2-core emulator machine, 8 (the spec's maximum) on AWS
         training = new TrainJobs(this, "Training", new TrainJobs.Props(settings.target(), settings.artifacts(), shared, modelsBucket,
                 dataBucket, registryTable, jobsTable, settings.target() == DeployTarget.LOCAL ? 2 : 8, "mlserve-" + getStackName()));
+        // the training routes: the registry starts jobs on that machine and keeps each model's schedule in the group
+        new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
+                training.trainFunction.function(), training.trainJobs, jobsTable));
 
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)

@@ -24,6 +24,7 @@ import software.constructs.Construct;
  * holds the run-time training schedules ({@code mlserve-<stack name>}), the role the scheduler assumes to invoke the
  * train function (that function only), and the registry function's rights and settings to start training and to
  * create, change and delete those schedules (schedules in this group only; the role passed to the scheduler only).
+ * The train function's own rights (it deletes a schedule its spec no longer names) are {@link TrainJobs}'.
  *
  * <p>The schedules themselves are not in the template: {@code PUT /models/{name}/training} makes them at run time.
  */
@@ -37,7 +38,7 @@ public final class TrainingSchedules extends Construct {
 
     /**
      * @param registry the function answering the training routes (gets the env vars and rights)
-     * @param trainFunction the function a training schedule invokes ({@code {"action": "start", ...}})
+     * @param trainFunction the function a training schedule invokes ({@code {"action": "start", ...}}); nothing is added to it
      * @param trainJobs the train state machine a claimed job is started on
      * @param jobsTable the jobs table: training jobs and their per-model lock items
      */
@@ -88,24 +89,13 @@ public final class TrainingSchedules extends Construct {
         // could not be launched (Update), read the running job (Get)
         props.jobsTable().grant(registry, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
-        // a schedule firing for a model whose spec dropped its schedule deletes that leftover (TrainingService)
-        if (props.trainFunction() instanceof Function train) {
-            train.addEnvironment("SCHEDULE_GROUP", groupName);
-        }
-        props.trainFunction().addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("scheduler:DeleteSchedule"))
-                .resources(List.of(schedulesArn()))
-                .build());
-
-        for (var fn : List.of(registry, props.trainFunction())) {
-            NagSuppressions.addResourceSuppressions(fn, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                    .reason("training schedules are created at run time, one per model (<kind>-<model>): the rights cover "
-                            + "the schedules of this stack's own group only")
-                    .appliesTo(List.of(RegexAppliesTo.builder()
-                            .regex("/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/" + groupName + "\\/\\*$/g")
-                            .build()))
-                    .build()), true);
-        }
+        NagSuppressions.addResourceSuppressions(registry, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .reason("training schedules are created at run time, one per model (<kind>-<model>): the rights cover "
+                        + "the schedules of this stack's own group only")
+                .appliesTo(List.of(RegexAppliesTo.builder()
+                        .regex("/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/" + groupName + "\\/\\*$/g")
+                        .build()))
+                .build()), true);
     }
 
     /** @return every schedule of this group, as IAM names them */
