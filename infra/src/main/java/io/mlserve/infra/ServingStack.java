@@ -6,6 +6,8 @@ import io.github.cdklabs.cdknag.RegexAppliesTo;
 import io.mlserve.infra.constructs.AlarmTopic;
 import io.mlserve.infra.constructs.ApiErrorResponses;
 import io.mlserve.infra.constructs.JavaFunction;
+import io.mlserve.infra.constructs.TrainJobs;
+import io.mlserve.infra.constructs.TrainingSchedules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -170,7 +172,10 @@ public final class ServingStack extends Stack {
             new Route("GET", "/predictions", "registry", "admin"),
             new Route("POST", "/models/{name}/jobs", "registry", "predict"),
             new Route("GET", "/jobs", "registry", "predict"),
-            new Route("GET", "/jobs/{jobId}", "registry", "predict"));
+            new Route("GET", "/jobs/{jobId}", "registry", "predict"),
+            new Route("PUT", "/models/{name}/training", "registry", "admin"),
+            new Route("GET", "/models/{name}/training", "registry", "admin"),
+            new Route("POST", "/models/{name}/train", "registry", "admin"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
@@ -186,6 +191,7 @@ public final class ServingStack extends Stack {
     private final JavaFunction authorizer;
     private final JavaFunction batch;
     private final StateMachine batchJobs;
+    private final TrainJobs training;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
     private final LogGroup accessLog;
@@ -333,6 +339,12 @@ public final class ServingStack extends Stack {
         batchJobs = batchStateMachine(settings.target());
         batchUploadRule();
         grantJobsApiAccess();
+        // each candidate is a JVM fitting a model: 2 at once on the 2-core emulator machine, 8 (the spec's maximum) on AWS
+        training = new TrainJobs(this, "Training", new TrainJobs.Props(settings.target(), settings.artifacts(), shared, modelsBucket,
+                dataBucket, registryTable, jobsTable, settings.target() == DeployTarget.LOCAL ? 2 : 8, "mlserve-" + getStackName()));
+        // the training routes: the registry starts jobs on that machine and keeps each model's schedule in the group
+        new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
+                training.trainFunction.function(), training.trainJobs, jobsTable));
 
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)
@@ -807,6 +819,8 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "JobsTableName").value(jobsTable.getTableName()).build();
         CfnOutput.Builder.create(this, "BatchStateMachineArn").value(batchJobs.getStateMachineArn()).build();
         CfnOutput.Builder.create(this, "BatchFunctionName").value(batch.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "TrainStateMachineArn").value(training.trainJobs.getStateMachineArn()).build();
+        CfnOutput.Builder.create(this, "TrainFunctionName").value(training.trainFunction.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
@@ -814,9 +828,35 @@ public final class ServingStack extends Stack {
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction)) {
             suppressFunctionFindings(fn);
         }
+        NagSuppressions.addResourceSuppressions(training, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("training reads any object under training/ of the data bucket (a spec's data prefix is below it), "
+                                + "reads and writes any version under models/ and any staged candidate under staging/ of the "
+                                + "models bucket, deletes only its own train-* schedules; the machine invokes the train "
+                                + "function's versions (<arn>:*) and delivers its logs (CloudWatch Logs delivery actions support "
+                                + "no resource but *)")
+                        .appliesTo(List.of(
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + TrainJobs.TRAINING_PREFIX + "*",
+                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + TrainJobs.MODELS_PREFIX + "*",
+                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + TrainJobs.STAGING_PREFIX + "*",
+                                "Resource::<" + logicalId(training.trainFunction.function()) + ".Arn>:*",
+                                "Resource::<" + logicalId(jobsTable) + ".Arn>/index/*",
+                                "Resource::*",
+                                RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
+                                        + "<AWS::AccountId>:schedule\\/mlserve-.*\\/train-\\*$/g").build()))
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-SF1")
+                        .reason("ERROR level without execution data on purpose: the data is the caller's rows and specs; the "
+                                + "jobs table and the execution history hold each job's progress and failure reason")
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-SF2")
+                        .reason("no part of mlserve uses X-Ray (the functions are not traced either); executions are "
+                                + "followed through the jobs table and the execution history")
+                        .build()),
+                true);
         for (var queue : deadLetterQueues) {
             NagSuppressions.addResourceSuppressions(queue, List.of(NagPackSuppression.builder().id("AwsSolutions-SQS3")
                     .reason("this queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure "
@@ -919,6 +959,11 @@ public final class ServingStack extends Stack {
     /** @return the batch job state machine */
     public StateMachine batchJobs() {
         return batchJobs;
+    }
+
+    /** @return training: the train function and the TrainJobs state machine */
+    public TrainJobs training() {
+        return training;
     }
 
     /** @return the dead-letter queues of the asynchronous functions */

@@ -45,6 +45,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/authorizer/target/authorizer.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/batch/target"));
         Files.writeString(repo.resolve("functions/batch/target/batch.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/train/target"));
+        Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -159,7 +161,7 @@ class ServingStackTest {
     void api_shouldHaveEveryRouteOfTheContract_andNoOther() {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
-                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}")) {
+                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -170,7 +172,8 @@ class ServingStackTest {
                         "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/stats predict",
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
                         "GET /models/{name}/audit admin", "GET /predictions admin",
-                        "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict");
+                        "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict",
+                        "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin");
     }
 
     @SuppressWarnings("unchecked")
@@ -319,8 +322,9 @@ class ServingStackTest {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
-        // one per function, the state machine's two (its own + Distributed Map) and the upload rule's
-        assertThat(policies).hasSize(8);
+        // one per function, the batch machine's two (its own + Distributed Map), the upload rule's, the train machine's
+        // and the training scheduler role's
+        assertThat(policies).hasSize(11);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -386,7 +390,11 @@ class ServingStackTest {
             // THEN get, query, scan and put (transactions of puts), nothing that deletes or patches
             assertThat(all(onRegistry, "Action")).as(functionId)
                     .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem");
-            assertThat(all(statementsOf(functionId), "Action")).as(functionId)
+            // the one delete/update anywhere: the registry's on the jobs table (a training lock released, a job that
+            // could not be launched ended); never on the registry or the prediction log
+            var jobsArn = arnOf(awsStack.jobsTable());
+            assertThat(statementsOf(functionId).stream().filter(st -> !listOf(st.get("Resource")).contains(jobsArn))
+                    .flatMap(st -> listOf(st.get("Action")).stream()).toList()).as(functionId)
                     .noneMatch(action -> action.toString().matches("(?i)dynamodb:(Delete|Update|BatchWrite|\\*).*"))
                     .doesNotContain("*");
         }
@@ -400,8 +408,9 @@ class ServingStackTest {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "ReservedConcurrentExecutions", 10));
-        // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 3);
+        // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
+        // its candidates' Map (at most 8 per job, one job per model)
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 4);
     }
 
     @Test

@@ -37,6 +37,11 @@ public final class AwsClients {
         return software.amazon.awssdk.services.sfn.SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    /** @return an EventBridge Scheduler client (run-time training schedules) */
+    public static software.amazon.awssdk.services.scheduler.SchedulerClient scheduler() {
+        return software.amazon.awssdk.services.scheduler.SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
     /**
      * N.B. needs {@code software.amazon.awssdk:apache-client} on the class path (optional in this
      * module; the CLI has it): API Gateway updates are HTTP PATCH, which the URL-connection client

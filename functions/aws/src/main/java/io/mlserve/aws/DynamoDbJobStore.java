@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>Every write is conditional or additive: claim is a put if absent; start moves QUEUED → RUNNING
  * only; a range is recorded by ONE transaction (put the RANGE item if absent + ADD its counts to the
- * JOB item), so a retried range can never count twice; finish ends a job once.
+ * JOB item), so a retried range can never count twice; finish ends a job once; details are merged key by key
+ * ({@code SET details.#k = :v}), so two steps writing different keys never lose each other's.
  */
 public final class DynamoDbJobStore implements JobStore {
     static final String SK_JOB = "JOB";
@@ -131,13 +132,21 @@ public final class DynamoDbJobStore implements JobStore {
 
     @Override
     public void start(String jobId, String version, int chunksTotal) {
+        var names = new HashMap<String, String>(Map.of("#status", "status"));
+        var values = new HashMap<String, AttributeValue>(Map.of(":running", s(JobStatus.RUNNING.name()), ":queued",
+                s(JobStatus.QUEUED.name()), ":total", n(chunksTotal)));
+        var update = new StringBuilder("SET #status = :running, chunksTotal = :total");
+        if (version != null) { // training learns its version only at the end (updateDetails)
+            names.put("#version", "version");
+            values.put(":version", s(version));
+            update.append(", #version = :version");
+        }
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
-                    .updateExpression("SET #status = :running, #version = :version, chunksTotal = :total")
+                    .updateExpression(update.toString())
                     .conditionExpression("#status = :queued")
-                    .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
-                    .expressionAttributeValues(Map.of(":running", s(JobStatus.RUNNING.name()), ":queued", s(JobStatus.QUEUED.name()),
-                            ":version", s(version), ":total", n(chunksTotal))));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // already running or ended: starting again changes nothing
         }
@@ -213,6 +222,48 @@ public final class DynamoDbJobStore implements JobStore {
                     .expressionAttributeNames(names).expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             // already ended (or never claimed): the first end stands
+        }
+    }
+
+    @Override
+    public void updateDetails(String jobId, Map<String, Object> fields) {
+        if (fields.isEmpty()) {
+            return;
+        }
+        // one SET per key keeps the other details (a concurrent step's keys survive); names are placeholders, so any key is safe
+        var names = new HashMap<String, String>(Map.of("#d", "details"));
+        var values = new HashMap<String, AttributeValue>();
+        var sets = new ArrayList<String>();
+        int i = 0;
+        for (var field : fields.entrySet()) {
+            names.put("#k" + i, field.getKey());
+            values.put(":v" + i, AttributeValues.of(field.getValue()));
+            sets.add("#d.#k" + i + " = :v" + i);
+            i++;
+        }
+        if (fields.get("version") instanceof String version) { // also the job's own version field
+            names.put("#version", "version");
+            values.put(":version", s(version));
+            sets.add("#version = :version");
+        }
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB)).updateExpression("SET " + String.join(", ", sets))
+                    .conditionExpression("attribute_exists(pk)").expressionAttributeNames(names).expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("job " + jobId + " does not exist", e);
+        }
+    }
+
+    @Override
+    public void incrementDetail(String jobId, String field) {
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(jobId, SK_JOB))
+                    .updateExpression("SET #d.#k = if_not_exists(#d.#k, :zero) + :one")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(Map.of("#d", "details", "#k", field))
+                    .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("job " + jobId + " does not exist", e);
         }
     }
 

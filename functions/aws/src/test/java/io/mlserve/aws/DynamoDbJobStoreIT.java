@@ -165,4 +165,32 @@ class DynamoDbJobStoreIT {
                 .hasMessageContaining("different query");
         assertThatThrownBy(() -> store.list("listed", null, 2, first.nextCursor() + "x")).isInstanceOf(InvalidInputException.class);
     }
+
+    @Test
+    void updateDetails_shouldMergeTopLevelKeys_andKeepTheOthers() {
+        // GIVEN a job with one detail
+        store.claim(queued("t-details", "alpha", "2026-11-24T03:00:00Z"));
+
+        // WHEN two steps each add their keys (one replacing a value, one with an odd name and nested values)
+        store.updateDetails("t-details", Map.of("champion", 1L, "candidates", List.of(Map.of("index", 0L, "status", "SUCCEEDED"))));
+        var fields = new java.util.HashMap<String, Object>();
+        fields.put("champion", null);
+        fields.put("promotion-reason.x", "no serving version");
+        store.updateDetails("t-details", fields);
+        store.incrementDetail("t-details", "skippedTriggers");
+        store.incrementDetail("t-details", "skippedTriggers");
+
+        // THEN
+        var details = store.find("t-details").orElseThrow().details();
+        assertThat(details).containsEntry("rangeBytes", 4096L).containsEntry("champion", null)
+                .containsEntry("promotion-reason.x", "no serving version").containsEntry("skippedTriggers", 2L)
+                .containsEntry("candidates", List.of(Map.of("index", 0L, "status", "SUCCEEDED")));
+    }
+
+    @Test
+    void updateDetails_shouldRefuse_whenTheJobDoesNotExist() {
+        assertThatThrownBy(() -> store.updateDetails("t-missing", Map.of("champion", 0L))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.incrementDetail("t-missing", "skippedTriggers")).isInstanceOf(IllegalStateException.class);
+        assertThat(store.find("t-missing")).isEmpty();
+    }
 }

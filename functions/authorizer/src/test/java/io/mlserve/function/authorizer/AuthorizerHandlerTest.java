@@ -77,7 +77,10 @@ class AuthorizerHandlerTest {
                 STAGE + "/POST/models/*/versions",
                 STAGE + "/PUT/models/*/aliases/*",
                 STAGE + "/GET/models/*/audit",
-                STAGE + "/GET/predictions");
+                STAGE + "/GET/predictions",
+                STAGE + "/PUT/models/*/training",
+                STAGE + "/GET/models/*/training",
+                STAGE + "/POST/models/*/train");
         assertThat(statements(response)).allMatch(s -> "execute-api:Invoke".equals(s.get("Action")));
         assertThat(response.getPolicyDocument()).containsEntry("Version", "2012-10-17");
     }

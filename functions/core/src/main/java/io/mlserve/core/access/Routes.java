@@ -26,7 +26,10 @@ public final class Routes {
             new Route("POST", "/models/{name}/versions", Role.ADMIN),
             new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
             new Route("GET", "/models/{name}/audit", Role.ADMIN),
-            new Route("GET", "/predictions", Role.ADMIN));
+            new Route("GET", "/predictions", Role.ADMIN),
+            new Route("PUT", "/models/{name}/training", Role.ADMIN),
+            new Route("GET", "/models/{name}/training", Role.ADMIN),
+            new Route("POST", "/models/{name}/train", Role.ADMIN));
 
     private Routes() {}
 

@@ -1,6 +1,7 @@
 package io.mlserve.core.jobs;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where jobs and their progress live (DynamoDB in production). Every write is conditional or additive: retries never double count. */
@@ -65,4 +66,24 @@ public interface JobStore {
      * @param endedAt ISO-8601 end time
      */
     void finish(String jobId, JobStatus status, List<String> outputs, List<String> errors, String failureReason, String endedAt);
+
+    /**
+     * Merges top-level keys into the job's {@link Job#details() details}: each given key is set (replaced), the others
+     * are kept. Used by job types whose steps add their findings as they go (training: fingerprint, candidates, champion).
+     * A string {@code version} field is also set as the job's {@link Job#version()} (training learns it only at the end).
+     *
+     * @param jobId the job
+     * @param fields detail keys and their values (JSON-like: strings, numbers, booleans, lists, maps, null)
+     * @throws IllegalStateException when the job does not exist
+     */
+    void updateDetails(String jobId, Map<String, Object> fields);
+
+    /**
+     * Adds one to a numeric top-level detail (starting from 0 when absent), atomically.
+     *
+     * @param jobId the job
+     * @param field the detail key, e.g. {@code skippedTriggers}
+     * @throws IllegalStateException when the job does not exist
+     */
+    void incrementDetail(String jobId, String field);
 }

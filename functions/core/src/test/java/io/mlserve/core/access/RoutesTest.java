@@ -25,7 +25,10 @@ class RoutesTest {
                 new Route("POST", "/models/{name}/versions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
                 new Route("GET", "/models/{name}/audit", Role.ADMIN),
-                new Route("GET", "/predictions", Role.ADMIN));
+                new Route("GET", "/predictions", Role.ADMIN),
+                new Route("PUT", "/models/{name}/training", Role.ADMIN),
+                new Route("GET", "/models/{name}/training", Role.ADMIN),
+                new Route("POST", "/models/{name}/train", Role.ADMIN));
     }
 
     @Test
@@ -47,9 +50,10 @@ class RoutesTest {
     @Test
     void deniedTo_shouldListTheAdminRoutes_whenTheRoleIsPredict() {
         assertThat(Routes.deniedTo(Role.PREDICT)).extracting(Route::resource).containsExactly(
-                "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions");
+                "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions",
+                "/models/{name}/training", "/models/{name}/training", "/models/{name}/train");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(13);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(16);
     }
 
     @Test

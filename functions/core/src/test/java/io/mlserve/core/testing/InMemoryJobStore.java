@@ -47,7 +47,7 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public synchronized void start(String jobId, String version, int chunksTotal) {
-        jobs.computeIfPresent(jobId, (id, j) -> j.status() != JobStatus.QUEUED ? j : new Job(id, j.type(), j.model(), version,
+        jobs.computeIfPresent(jobId, (id, j) -> j.status() != JobStatus.QUEUED ? j : new Job(id, j.type(), j.model(), version != null ? version : j.version(),
                 JobStatus.RUNNING, j.input(), 0, 0, 0, chunksTotal, 0, j.outputs(), j.errors(), j.startedAt(), null, null, j.details()));
     }
 
@@ -74,5 +74,34 @@ public final class InMemoryJobStore implements JobStore {
         jobs.computeIfPresent(jobId, (id, j) -> j.status().finished() ? j : new Job(id, j.type(), j.model(), j.version(), status,
                 j.input(), j.rowsRead(), j.rowsPredicted(), j.rowsRejected(), j.chunksTotal(), j.chunksDone(), List.copyOf(outputs),
                 List.copyOf(errors), j.startedAt(), endedAt, failureReason, j.details()));
+    }
+
+    @Override
+    public synchronized void updateDetails(String jobId, Map<String, Object> fields) {
+        var job = find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " does not exist"));
+        var details = new java.util.LinkedHashMap<String, Object>(job.details() == null ? Map.of() : job.details());
+        details.putAll(fields);
+        var updated = withDetails(job, details);
+        if (fields.get("version") instanceof String version) {
+            updated = new Job(updated.jobId(), updated.type(), updated.model(), version, updated.status(), updated.input(), updated.rowsRead(),
+                    updated.rowsPredicted(), updated.rowsRejected(), updated.chunksTotal(), updated.chunksDone(), updated.outputs(),
+                    updated.errors(), updated.startedAt(), updated.endedAt(), updated.failureReason(), updated.details());
+        }
+        jobs.put(jobId, updated);
+    }
+
+    @Override
+    public synchronized void incrementDetail(String jobId, String field) {
+        var job = find(jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " does not exist"));
+        var details = new java.util.LinkedHashMap<String, Object>(job.details() == null ? Map.of() : job.details());
+        details.merge(field, 1L, (a, b) -> ((Number) a).longValue() + 1);
+        jobs.put(jobId, withDetails(job, details));
+    }
+
+    private static Job withDetails(Job j, Map<String, Object> details) {
+        // a copy that keeps nulls (Map.copyOf refuses them): details may hold "champion": null
+        return new Job(j.jobId(), j.type(), j.model(), j.version(), j.status(), j.input(), j.rowsRead(), j.rowsPredicted(),
+                j.rowsRejected(), j.chunksTotal(), j.chunksDone(), j.outputs(), j.errors(), j.startedAt(), j.endedAt(), j.failureReason(),
+                java.util.Collections.unmodifiableMap(details));
     }
 }

@@ -24,6 +24,9 @@ import java.util.Set;
  */
 final class JobsApi {
     private static final Set<String> SUBMIT_FIELDS = Set.of("input", "version", "rangeBytes");
+    /** The names {@link JobView} writes itself: a detail of the same name is not written a second time. */
+    private static final Set<String> COMMON_FIELDS = java.util.Arrays.stream(JobView.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JobService jobs;
 
@@ -58,12 +61,20 @@ final class JobsApi {
             String endedAt, String failureReason, @JsonIgnore Map<String, Object> extra) {
 
         static JobView of(Job job) {
-            // batch keeps its bookkeeping (range size, who claimed it) to itself; other types show their details
-            Map<String, Object> extra = Job.BATCH.equals(job.type()) || job.details() == null ? Map.of() : job.details();
+            // batch keeps its bookkeeping (range size, who claimed it) to itself; other types (training: trigger,
+            // candidates, champion, promoted, …) show their details, except keys that would repeat a common field
+            // (a train job's details.version is Job.version)
+            Map<String, Object> extra = Job.BATCH.equals(job.type()) || job.details() == null ? Map.of() : perType(job.details());
             return new JobView(job.jobId(), job.type(), job.model(), job.version(), job.status(), job.input(), job.rowsRead(),
                     job.rowsPredicted(), job.rowsRejected(), new Chunks(job.chunksTotal(), job.chunksDone()),
                     job.outputs() == null ? List.of() : job.outputs(), job.errors() == null ? List.of() : job.errors(), job.startedAt(),
                     job.endedAt(), job.failureReason(), extra);
+        }
+
+        private static Map<String, Object> perType(Map<String, Object> details) {
+            var extra = new java.util.LinkedHashMap<String, Object>(details);
+            extra.keySet().removeAll(COMMON_FIELDS);
+            return extra;
         }
 
         @JsonAnyGetter

@@ -13,7 +13,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * {@code GET /models/{name}}, {@code GET|POST /models/{name}/versions},
  * {@code PUT /models/{name}/aliases/{production|canary}}, {@code GET /models/{name}/audit},
  * {@code GET /models/{name}/stats}, {@code GET /predictions}, and the jobs API: {@code POST /models/{name}/jobs},
- * {@code GET /jobs}, {@code GET /jobs/{jobId}}. Env vars: see {@link FunctionConfig} and {@link JobsConfig}.
+ * {@code GET /jobs}, {@code GET /jobs/{jobId}}, and training: {@code PUT|GET /models/{name}/training},
+ * {@code POST /models/{name}/train}. Env vars: see {@link FunctionConfig}, {@link JobsConfig} and
+ * {@link io.mlserve.aws.TrainingConfig}.
  */
 public final class RegistryHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final HttpEdge edge;

@@ -4,17 +4,23 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbJobStore;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLogReader;
+import io.mlserve.aws.DynamoDbTrainingLock;
+import io.mlserve.aws.DynamoDbTrainingSpecStore;
+import io.mlserve.aws.EventBridgeSchedulerStore;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.S3InputObjects;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.aws.StepFunctionsJobLauncher;
+import io.mlserve.aws.TrainingConfig;
 import io.mlserve.core.inference.ModelLoader;
 import io.mlserve.core.jobs.JobService;
 import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.registry.CanaryGuardService;
 import io.mlserve.core.registry.LoggedCanaryHealth;
 import io.mlserve.core.registry.RegistryService;
+import io.mlserve.core.schedule.ScheduledTask;
+import io.mlserve.core.training.TrainingService;
 import io.mlserve.http.HttpEdge;
 import io.mlserve.onnx.OnnxModelLoader;
 import java.time.Clock;
@@ -27,10 +33,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * @param api the registry and prediction-log routes
  * @param jobs the jobs routes
+ * @param training the training routes
  * @param registry the registry use cases (also used by the canary guard)
  * @param maxRequestBytes largest request body accepted
  */
-record RegistryWiring(RegistryApi api, JobsApi jobs, RegistryService registry, int maxRequestBytes) {
+record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, RegistryService registry, int maxRequestBytes) {
 
     static CanaryGuardService canaryGuard(Map<String, String> env) {
         var config = FunctionConfig.fromEnv(env);
@@ -64,7 +71,15 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, RegistryService registry, i
         var jobs = new JobService(jobStore(dynamoDb, jobsConfig.jobsTable()), new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 new S3InputObjects(s3), new StepFunctionsJobLauncher(AwsClients.stepFunctions(), jobsConfig.stateMachineArn()),
                 jobsConfig.dataBucket(), clock);
-        return new RegistryWiring(new RegistryApi(registry, store, log), new JobsApi(jobs), registry, config.maxRequestBytes());
+        var trainingConfig = TrainingConfig.fromEnv(env);
+        var training = new TrainingService(new DynamoDbTrainingSpecStore(dynamoDb, config.registryTable(), trainingConfig.dataBucket()),
+                new DynamoDbTrainingLock(dynamoDb, trainingConfig.jobsTable()), jobStore(dynamoDb, trainingConfig.jobsTable()),
+                new StepFunctionsJobLauncher(AwsClients.stepFunctions(), trainingConfig.stateMachineArn()),
+                new EventBridgeSchedulerStore(AwsClients.scheduler(), trainingConfig.scheduleGroup(),
+                        Map.of(ScheduledTask.TRAIN, trainingConfig.trainFunctionArn()), trainingConfig.schedulerRoleArn()),
+                trainingConfig.dataBucket(), clock);
+        return new RegistryWiring(new RegistryApi(registry, store, log), new JobsApi(jobs), new TrainingApi(training), registry,
+                config.maxRequestBytes());
     }
 
     /**
@@ -76,9 +91,9 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, RegistryService registry, i
     }
 
     /**
-     * @return the function's edge: the registry, prediction-log and jobs routes
+     * @return the function's edge: the registry, prediction-log, jobs and training routes
      */
     HttpEdge edge() {
-        return jobs.routes(api.routes(HttpEdge.builder(maxRequestBytes))).build();
+        return training.routes(jobs.routes(api.routes(HttpEdge.builder(maxRequestBytes)))).build();
     }
 }

@@ -1,0 +1,140 @@
+package io.mlserve.function.train;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.mlserve.core.json.Json;
+import io.mlserve.core.training.TrainingJobSteps;
+import io.mlserve.core.training.TrainingService;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The train function. Three kinds of payload:
+ * <ul>
+ *   <li>the TrainJobs state machine's steps, {@code {"step": "prepare" | "candidate" | "select" | "fail", "jobId", …}}
+ *       (see {@link TrainingJobSteps}); a data problem is thrown as
+ *       {@link io.mlserve.core.training.TrainingDataException}, and the machine's Catch then calls {@code fail}, whose
+ *       reason is that exception's message;</li>
+ *   <li>a training schedule's firing (EventBridge Scheduler), {@code {"action": "start", "kind": "train", "model",
+ *       "trigger": "schedule"}}: starts a job as the API does, or counts a no-op on the running one;</li>
+ *   <li>an EventBridge event of detail-type {@code DriftDetected} ({@code detail.model}): the same with trigger drift.</li>
+ * </ul>
+ * Env vars: {@link io.mlserve.aws.FunctionConfig}, {@link io.mlserve.aws.TrainingConfig}, {@code EVENT_BUS_NAME}.
+ */
+public final class TrainHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainHandler.class);
+
+    private final TrainingJobSteps steps;
+    private final TrainingService training;
+
+    /** Called by the runtime once per execution environment (INIT): clients, trainer, ONNX Runtime. */
+    public TrainHandler() {
+        this(Wiring.fromEnvironment(System.getenv()));
+    }
+
+    private TrainHandler(Wiring wiring) {
+        this(wiring.steps(), wiring.training());
+    }
+
+    TrainHandler(TrainingJobSteps steps, TrainingService training) { // tests pass their own
+        this.steps = steps;
+        this.training = training;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        return PowertoolsLogging.withLogging(context, () -> handle(input));
+    }
+
+    Map<String, Object> handle(Map<String, Object> input) {
+        if ("DriftDetected".equals(input.get("detail-type")) && input.get("detail") instanceof Map<?, ?> detail) {
+            return start(String.valueOf(detail.get("model")), TrainingService.Trigger.DRIFT);
+        }
+        if (input.containsKey("action")) {
+            var action = text(input, "action");
+            if (!"start".equals(action) || !"train".equals(input.getOrDefault("kind", "train"))) {
+                throw new IllegalArgumentException("unknown action '" + action + "' of kind '" + input.get("kind") + "'");
+            }
+            return start(text(input, "model"), TrainingService.Trigger.fromName(String.valueOf(input.getOrDefault("trigger", "schedule"))));
+        }
+        var step = text(input, "step");
+        return switch (step) {
+            case "prepare" -> steps.prepare(text(input, "jobId"));
+            case "candidate" -> steps.candidate(text(input, "jobId"), (int) number(input, "index"));
+            case "select" -> steps.select(text(input, "jobId"), results(input));
+            case "fail" -> fail(input);
+            default -> throw new IllegalArgumentException("unknown step '" + step + "'");
+        };
+    }
+
+    private Map<String, Object> start(String model, TrainingService.Trigger trigger) {
+        var outcome = training.startFromSchedule(model, trigger);
+        var out = new LinkedHashMap<String, Object>();
+        out.put("model", model);
+        out.put("trigger", trigger.specName());
+        switch (outcome) {
+            case TrainingService.Started started -> {
+                out.put("started", true);
+                out.put("jobId", started.jobId());
+                LOG.info("training of {} started by {}: job {}", model, trigger.specName(), started.jobId());
+            }
+            case TrainingService.Skipped skipped -> {
+                out.put("started", false);
+                if (skipped.runningJobId() != null) {
+                    out.put("runningJobId", skipped.runningJobId());
+                }
+                out.put("reason", skipped.reason());
+                LOG.info("training trigger ({}) skipped: {}", trigger.specName(), skipped.reason());
+            }
+        }
+        return out;
+    }
+
+    /** Accepts {@code error} and {@code cause} as strings, or {@code error} as the Catch's {@code {"Error", "Cause"}} object. */
+    private Map<String, Object> fail(Map<String, Object> input) {
+        Object error = input.get("error");
+        Object cause = input.get("cause");
+        if (error instanceof Map<?, ?> caught) {
+            cause = cause != null ? cause : caught.get("Cause");
+            error = caught.get("Error");
+        }
+        return steps.fail(text(input, "jobId"), error == null ? null : error.toString(),
+                cause == null ? null : cause instanceof String s ? s : Json.write(cause));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> results(Map<String, Object> input) {
+        if (!(input.get("results") instanceof List<?> list)) {
+            throw new IllegalArgumentException("the results field must be the candidates' results");
+        }
+        for (var item : list) {
+            if (!(item instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException("each result must be an object, got " + item);
+            }
+        }
+        return (List<Map<String, Object>>) list;
+    }
+
+    private static String text(Map<String, Object> input, String field) {
+        var value = input.get(field);
+        if (value == null || value.toString().isBlank()) {
+            throw new IllegalArgumentException("the " + field + " field is missing");
+        }
+        return value.toString();
+    }
+
+    private static long number(Map<String, Object> input, String field) {
+        var value = input.get(field);
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        if (value instanceof String s) {
+            return Long.parseLong(s.trim());
+        }
+        throw new IllegalArgumentException("the " + field + " field must be a number");
+    }
+}
