@@ -342,7 +342,7 @@ public final class ServingStack extends Stack {
         // each candidate is a JVM fitting a model: 2 at once on the 2-core emulator machine, 8 (the spec's maximum) on AWS
         training = new TrainJobs(this, "Training", new TrainJobs.Props(settings.target(), settings.artifacts(), shared, modelsBucket,
                 dataBucket, registryTable, jobsTable, settings.target() == DeployTarget.LOCAL ? 2 : 8, "mlserve-" + getStackName()));
-        // the training routes: the registry starts jobs on that machine and keeps each model's schedule in the group
+        // the training routes (registry function) start jobs on the machine and keep each spec's schedule in step
         new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
                 training.trainFunction.function(), training.trainJobs, jobsTable));
 
@@ -835,7 +835,7 @@ public final class ServingStack extends Stack {
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("training reads any object under training/ of the data bucket (a spec's data prefix is below it), "
                                 + "reads and writes any version under models/ and any staged candidate under staging/ of the "
-                                + "models bucket, deletes only its own train-* schedules; the machine invokes the train "
+                                + "models bucket; the machine invokes the train "
                                 + "function's versions (<arn>:*) and delivers its logs (CloudWatch Logs delivery actions support "
                                 + "no resource but *)")
                         .appliesTo(List.of(
@@ -844,9 +844,7 @@ public final class ServingStack extends Stack {
                                 "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + TrainJobs.STAGING_PREFIX + "*",
                                 "Resource::<" + logicalId(training.trainFunction.function()) + ".Arn>:*",
                                 "Resource::<" + logicalId(jobsTable) + ".Arn>/index/*",
-                                "Resource::*",
-                                RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
-                                        + "<AWS::AccountId>:schedule\\/mlserve-.*\\/train-\\*$/g").build()))
+                                "Resource::*"))
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-SF1")
                         .reason("ERROR level without execution data on purpose: the data is the caller's rows and specs; the "

@@ -113,7 +113,7 @@ class TrainJobsStackTest {
                 .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
         assertThat(actionsOn(statements, arnOf(awsStack.predictionsTable()))).isEmpty();
         assertThat(statements.toString()).contains("events:PutEvents", "event-bus/default", "states:StartExecution",
-                "stateMachine:MlServe-TrainJobs", "scheduler:DeleteSchedule", "schedule/mlserve-MlServe/train-*");
+                "stateMachine:MlServe-TrainJobs", "scheduler:DeleteSchedule", "schedule/mlserve-MlServe/*");
         var actions = all(statements, "Action");
         assertThat(actions).noneMatch(a -> a.contains("*")).noneMatch(a -> a.startsWith("s3:Delete"));
         assertThat(actions.stream().filter(a -> a.contains(":Delete")).toList())

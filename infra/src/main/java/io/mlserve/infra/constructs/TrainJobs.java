@@ -42,8 +42,8 @@ import software.constructs.Construct;
  *
  * <p>The function may read training data ({@code training/} of the data bucket), read registered versions and write
  * new ones ({@code models/}) and staged candidates ({@code staging/}, expired after a week) in the models bucket, use the
- * registry and jobs tables, publish events, start this machine (schedule and drift triggers) and delete training
- * schedules (a firing whose spec dropped its schedule).
+ * registry and jobs tables, publish events and start this machine (schedule and drift triggers); the schedules
+ * themselves (group, role, rights) are {@link TrainingSchedules}'.
  */
 public final class TrainJobs extends Construct {
     /** Data bucket prefix training data lives under (a spec's {@code data} is below it). */
@@ -138,11 +138,7 @@ public final class TrainJobs extends Construct {
                 .actions(List.of("states:StartExecution"))
                 .resources(List.of(trainJobsArn))
                 .build());
-        fn.addToRolePolicy(PolicyStatement.Builder.create() // a firing whose spec no longer has a schedule deletes it
-                .actions(List.of("scheduler:DeleteSchedule"))
-                .resources(List.of(Stack.of(this).formatArn(ArnComponents.builder().service("scheduler").resource("schedule")
-                        .resourceName(props.scheduleGroup() + "/train-*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())))
-                .build());
+        // DeleteSchedule (a firing whose spec dropped its schedule deletes it) comes with TrainingSchedules, which owns them
     }
 
     private StateMachine stateMachine(String name, int maxConcurrency) {
