@@ -39,10 +39,12 @@ public enum Metric {
     }
 
     /**
-     * @param a one value of this metric
-     * @param b another
-     * @param margin how much better {@code a} must be, in the metric's units
-     * @return true when {@code a} beats {@code b} by more than {@code margin}... (see {@link #improvement})
+     * Whether {@code a} is better than {@code b} by more than {@code margin}, in this metric's direction.
+     *
+     * @param a the challenger's value
+     * @param b the value to beat
+     * @param margin how much better {@code a} must be, in the metric's own units (≥ 0)
+     * @return true when {@link #improvement improvement(a, b)} {@code > margin}; equal values never beat each other
      */
     public boolean beats(double a, double b, double margin) {
         return improvement(a, b) > margin;
