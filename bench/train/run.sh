@@ -12,6 +12,7 @@
 #   BENCH_DIR=/tmp/...   data and logs (default /tmp/mlserve-train-bench)
 #   ROWS=100000          rows per task
 #   PARALLEL=0           skip the parallel run
+#   CANDIDATE_TIMEOUT=900  wall seconds a candidate JVM may run (Lambda's limit); past it the row says so
 #   JAVA_FLAGS="..."     JVM flags (default: what a 3 GB Lambda gives, -XX:MaxRAM=3g)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,6 +21,7 @@ if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then expor
 work=${BENCH_DIR:-/tmp/mlserve-train-bench}
 rows=${ROWS:-100000}
 parallel=${PARALLEL:-1}
+limit=${CANDIDATE_TIMEOUT:-900}
 read -r -a flags <<<"${JAVA_FLAGS:--XX:MaxRAM=3g --enable-native-access=ALL-UNNAMED}"
 mkdir -p "$work"
 
@@ -56,16 +58,30 @@ PY
 spec classification label logistic-regression accuracy >"$work/classification/spec.json"
 spec regression y linear-regression rmse >"$work/regression/spec.json"
 
-candidate() { # task index -> JSON line with peakRssMiB added
-  local log="$work/$1/candidate-$2"
-  /usr/bin/time -v "$JAVA_HOME/bin/java" "${flags[@]}" -cp "$cp" io.mlserve.bench.train.TrainBenchmark \
-    "$work/$1/spec.json" "$work/$1/data.csv" "$2" >"$log.json" 2>"$log.err" || { tail -20 "$log.err" >&2; return 1; }
-  local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$log.err")
-  python3 -c "import json,sys; r=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); r['peakRssMiB']=int(sys.argv[2]); print(json.dumps(r))" "$log.json" "$rss"
+candidate() { # task index -> JSON line with peakRssMiB added (or a timedOut line past the limit)
+  local log="$work/$1/candidate-$2" status=0
+  /usr/bin/time -v timeout "$limit" "$JAVA_HOME/bin/java" "${flags[@]}" -cp "$cp" io.mlserve.bench.train.TrainBenchmark \
+    "$work/$1/spec.json" "$work/$1/data.csv" "$2" >"$log.json" 2>"$log.err" || status=$?
+  if [[ $status -ne 0 && $status -ne 124 ]]; then tail -20 "$log.err" >&2; return 1; fi
+  python3 - "$log.json" "$log.err" "$status" "$work/$1/spec.json" "$1" "$2" "$limit" <<'PY'
+import json, re, sys
+out, err, status, spec, task, index, limit = sys.argv[1:8]
+text = open(err).read()
+field = lambda name: float(re.search(name + r": ([0-9.]+)", text).group(1))
+rss = int(field("Maximum resident set size \\(kbytes\\)") / 1024)
+if status == "124":  # stopped by timeout: the candidate did not finish within the limit
+    algorithm = json.load(open(spec))["candidates"][int(index)]["algorithm"]
+    print(json.dumps({"task": task, "algorithm": algorithm, "timedOut": True, "limitSeconds": int(limit),
+                      "cpuSeconds": round(field("User time \\(seconds\\)") + field("System time \\(seconds\\)"), 1), "peakRssMiB": rss}))
+else:
+    r = json.loads(open(out).read().strip().splitlines()[-1])
+    r["peakRssMiB"] = rss
+    print(json.dumps(r))
+PY
 }
 
 results="$work/results.jsonl"
-: >"$results"
+echo "{\"loadavgBefore\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >"$results"
 for task in classification regression; do
   for i in 0 1; do
     echo "== mlserve $task candidate $i"
@@ -85,16 +101,19 @@ for task in classification regression; do
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$venv/bin/python" bench/train/peer.py "$work" "$task" 0.2 "$forest" | sed "s/^{/{\"peer\": true, \"task\": \"$task\", /" | tee -a "$results"
 done
 
+echo "{\"loadavgAfter\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$results"
+
 python3 - "$results" "$rows" "$forest" <<'PY'
 import datetime, json, os, re, subprocess, sys
 results = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 rows, forest = int(sys.argv[2]), json.loads(sys.argv[3])
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")  # "?" when hidden
 mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
 java = subprocess.run([os.environ["JAVA_HOME"] + "/bin/java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 ours = [r for r in results if "algorithm" in r]
 peers = [r for r in results if r.get("peer")]
 wall = {r["task"]: r["parallelWallSeconds"] for r in results if "parallelWallSeconds" in r}
+load = (next(r["loadavgBefore"] for r in results if "loadavgBefore" in r), next(r["loadavgAfter"] for r in results if "loadavgAfter" in r))
 main_metric = {"classification": "accuracy", "regression": "rmse"}
 lines = []
 for task in ("classification", "regression"):
@@ -102,16 +121,22 @@ for task in ("classification", "regression"):
     theirs = [r for r in peers if r["task"] == task]
     for r, p in zip(mine, theirs):
         m = main_metric[task]
+        if r.get("timedOut"):
+            lines.append(f"| {task} | `{r['algorithm']}` | **stopped after {r['limitSeconds']} s wall** ({r['cpuSeconds']} s CPU), not finished | | | "
+                         f"{r['peakRssMiB']} MiB | | `{p['model']}` {p['fitSeconds']:.2f} s ({p['fitCpuSeconds']:.2f} s), {m} **{p['metrics'][m]:.4f}** | "
+                         f"> {r['cpuSeconds'] / max(p['fitCpuSeconds'], 1e-3):.0f}× | |")
+            continue
         fit, peer_fit = r["fitMs"] / 1000, p["fitSeconds"]
+        cpu_s, peer_cpu_s = r["trainCpuMs"] / 1000, p["fitCpuSeconds"]
         others = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items() if k != m)
         peer_others = ", ".join(f"{k} {v:.4f}" for k, v in p["metrics"].items() if k != m)
-        lines.append(f"| {task} | `{r['algorithm']}` | {fit:.1f} s | {r['trainMs'] / 1000:.1f} s | {r['loadMs'] / 1000:.1f} s "
+        lines.append(f"| {task} | `{r['algorithm']}` | {fit:.1f} s | {r['trainMs'] / 1000:.1f} s ({cpu_s:.1f} s) | {r['loadMs'] / 1000:.1f} s "
                      f"| {r['peakRssMiB']} MiB | {m} **{r['metrics'][m]:.4f}** ({others}) "
-                     f"| `{p['model']}` {peer_fit:.2f} s, {m} **{p['metrics'][m]:.4f}** ({peer_others}) "
-                     f"| {fit / peer_fit:.1f}× | {r['metrics'][m] - p['metrics'][m]:+.4f} |")
+                     f"| `{p['model']}` {peer_fit:.2f} s ({peer_cpu_s:.2f} s), {m} **{p['metrics'][m]:.4f}** ({peer_others}) "
+                     f"| {cpu_s / max(peer_cpu_s, 1e-3):.1f}× | {r['metrics'][m] - p['metrics'][m]:+.4f} |")
     if task in wall:
         lines.append(f"| {task} | both candidates at once (two JVMs on this machine's cores) | | {wall[task]} s wall | | | | | | |")
-sample = ours[0]
+sample = next(r for r in ours if not r.get("timedOut"))
 section = f"""<!-- train:begin -->
 ## Training (issue 8) — {datetime.date.today()}, {cpu}, {os.cpu_count()} vCPU, {mem} GiB, {java}
 
@@ -124,12 +149,14 @@ parameters, forests with `{json.dumps(forest)}`. Peer: scikit-learn {peers[0]['s
 `LogisticRegression()` (lbfgs) / `LinearRegression()`, forests with the same trees, depth, `min_samples_leaf` and
 `max_features`, `n_jobs=1` and one BLAS thread (a Tribuo fit uses one core).
 
-| task | candidate | fit | train (fit + ONNX export + held-out outputs) | CSV load | peak RSS (JVM) | held-out metrics | peer: fit, metrics | fit time ours / peer | metric ours − peer |
+| task | candidate | fit (wall) | train: fit + ONNX export + held-out outputs, wall (CPU) | CSV load | peak RSS (JVM) | held-out metrics | peer: fit wall (CPU), metrics | CPU time ours (train) / peer (fit) | metric ours − peer |
 |---|---|---|---|---|---|---|---|---|---|
-""" + "\n".join(lines) + """
+""" + "\n".join(lines) + f"""
 
 Lambda fit: a candidate step needs the peak RSS above (well under 3 GB) and its train time (well under 15 minutes).
 The parallel rows are the job's candidate phase on this 2-core machine; on Lambda each candidate gets its own invocation.
+Load average before / after the run: {load[0]} / {load[1]}. Wall times include whatever else the machine ran; the ratio uses
+CPU time (ours: the whole JVM during `Trainer.train`, GC and JIT threads included, so it flatters the peer).
 <!-- train:end -->"""
 path = "docs/benchmarks.md"
 text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
