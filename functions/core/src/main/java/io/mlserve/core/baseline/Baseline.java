@@ -41,7 +41,7 @@ public record Baseline(
      *     {@code edges[i-1] < x <= edges[i]}, with open first and last bins, so {@code counts} has {@code edges.size() + 1} entries
      * @param counts numeric: values per bin
      * @param frequencies categorical: count per value (text)
-     * @param sample numeric: a seeded reservoir of at most {@value BaselineBuilder#MAX_SAMPLE} values, for two-sample tests
+     * @param sample numeric: a seeded reservoir of at most {@value BaselineBuilder#MAX_SAMPLE} values, ascending, for two-sample tests
      * @param summary numeric: min, p25, p50, p75, max, mean, std
      */
     public record Distribution(
