@@ -1,13 +1,17 @@
 package io.mlserve.core.drift;
 
 import io.mlserve.core.baseline.Baseline;
+import io.mlserve.core.baseline.BaselineBuilder;
 import io.mlserve.core.drift.DriftReport.FeatureDrift;
 import io.mlserve.core.drift.DriftReport.Histogram;
 import io.mlserve.core.drift.DriftReport.Verdict;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.model.ModelRef;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,10 +32,8 @@ import java.util.Map;
  * blank, unparsable) or without a usable baseline is reported as not evaluable and counts for neither verdict.
  */
 public final class DriftAnalyzer {
-    /** Kind of a numeric distribution in the baseline. */
-    public static final String NUMERIC = "numeric";
-    /** Kind of a categorical distribution in the baseline. */
-    public static final String CATEGORICAL = "categorical";
+    private static final String NUMERIC = BaselineBuilder.NUMERIC;
+    private static final String CATEGORICAL = BaselineBuilder.CATEGORICAL;
 
     private DriftAnalyzer() {}
 
@@ -112,12 +114,12 @@ public final class DriftAnalyzer {
         var values = new double[cells.size()];
         int n = 0;
         for (String cell : cells) {
-            Double x = parse(cell);
-            if (x != null) {
+            double x = BaselineBuilder.parseNumber(cell); // the baseline's own rule: NaN for blank, unparsable, not finite
+            if (!Double.isNaN(x)) {
                 values[n++] = x;
             }
         }
-        values = java.util.Arrays.copyOf(values, n);
+        values = Arrays.copyOf(values, n);
         long missing = cells.size() - n;
         var thresholds = config.thresholdsFor(d.name());
         double[] edges = d.edges() == null ? null : DriftStatistics.toArray(d.edges());
@@ -173,7 +175,7 @@ public final class DriftAnalyzer {
             return new FeatureDrift(d.name(), CATEGORICAL, "chi2", false, tooFew(n, cells.size(), config), n, missing, null, null,
                     null, null, thresholds, false, baseHist, currentHist);
         }
-        if (java.util.Arrays.stream(baseCounts).sum() == 0) {
+        if (Arrays.stream(baseCounts).sum() == 0) {
             return new FeatureDrift(d.name(), CATEGORICAL, "chi2", false, "the baseline has no frequencies for this feature", n,
                     missing, null, null, null, null, thresholds, false, baseHist, currentHist);
         }
@@ -199,26 +201,19 @@ public final class DriftAnalyzer {
         Object value = switch (p) {
             case null -> null;
             case Prediction.Classification c -> c.label();
-            case Prediction.Regression r -> r.value() instanceof Number ? r.value() : null; // several targets: not compared
+            case Prediction.Regression r -> firstTarget(r.value());
             default -> p;
         };
         return value == null ? null : String.valueOf(value);
     }
 
-    private static Double parse(String cell) {
-        if (cell == null || cell.isBlank()) {
-            return null;
-        }
-        try {
-            double x = Double.parseDouble(cell.trim());
-            return Double.isFinite(x) ? x : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+    /** As the baseline: a number, or the first entry of a target → value map (the manifest's first target). */
+    private static Object firstTarget(Object value) {
+        return value instanceof Map<?, ?> targets ? (targets.isEmpty() ? null : targets.values().iterator().next()) : value;
     }
 
     private static double[] finite(double[] values) {
-        return java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
+        return Arrays.stream(values).filter(Double::isFinite).toArray();
     }
 
     private static Histogram numericHistogram(double[] edges, List<Long> counts) {
@@ -246,7 +241,7 @@ public final class DriftAnalyzer {
         }
         double magnitude = Math.abs(x);
         if (magnitude >= 1e-3 && magnitude < 1e6) {
-            return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+            return new BigDecimal(x).round(new MathContext(4)).stripTrailingZeros().toPlainString();
         }
         return String.format(Locale.ROOT, "%.3e", x);
     }

@@ -2,6 +2,7 @@ package io.mlserve.core.drift;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -157,7 +158,7 @@ public record DriftReport(
 
     /** @return the features, then the predictions, worst first */
     public List<FeatureDrift> worstFirst() {
-        var all = new java.util.ArrayList<>(features);
+        var all = new ArrayList<>(features);
         if (prediction != null) {
             all.add(prediction);
         }

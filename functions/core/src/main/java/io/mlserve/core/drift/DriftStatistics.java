@@ -1,5 +1,6 @@
 package io.mlserve.core.drift;
 
+import io.mlserve.core.baseline.BaselineBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
  *   <li>{@link #chiSquare Chi-square} test of homogeneity on the 2 × K table (baseline row, current row),
  *       categories empty in both rows dropped; effect size Cramér's V of the table with both rows
  *       rescaled to the same total.
- *   <li>{@link #psi PSI} over the baseline's bins with both proportions floored at {@value #PSI_EPSILON}.
+ *   <li>{@link #psi PSI} over the baseline's bins ({@link #histogram}) with both proportions floored at {@value #PSI_EPSILON}.
  * </ul>
  *
  * N.B. commons-math3's own {@code kolmogorovSmirnovTest(x, y)} is not used as is: below 10,000 it
@@ -162,36 +163,16 @@ public final class DriftStatistics {
     }
 
     /**
-     * The baseline's bin a value falls in: bin {@code i} holds {@code edges[i-1] < x <= edges[i]}, the first
-     * and last bins are open (numpy {@code searchsorted(edges, x, side='left')}).
-     *
-     * @param edges ascending inner edges
-     * @param x a finite value
-     * @return bin index, 0 to {@code edges.length}
-     */
-    public static int bin(double[] edges, double x) {
-        int lo = 0;
-        int hi = edges.length;
-        while (lo < hi) { // first edge >= x
-            int mid = (lo + hi) >>> 1;
-            if (edges[mid] < x) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /**
      * @param edges ascending inner edges
      * @param values finite values
-     * @return counts per bin ({@code edges.length + 1} entries), as {@link #bin} assigns them
+     * @return counts per bin ({@code edges.length + 1} entries): bin {@code i} holds {@code edges[i-1] < x <= edges[i]},
+     *     the outer bins are open (numpy {@code searchsorted(edges, x, side='left')}); the baseline's own
+     *     {@link BaselineBuilder#bin} assigns them, so traffic is binned exactly as the baseline was
      */
     public static long[] histogram(double[] edges, double[] values) {
         var counts = new long[edges.length + 1];
         for (double x : values) {
-            counts[bin(edges, x)]++;
+            counts[BaselineBuilder.bin(edges, x)]++;
         }
         return counts;
     }

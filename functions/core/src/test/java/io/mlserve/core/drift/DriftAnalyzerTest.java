@@ -3,12 +3,15 @@ package io.mlserve.core.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlserve.core.baseline.Baseline;
+import io.mlserve.core.baseline.BaselineBuilder;
 import io.mlserve.core.drift.DriftReport.FeatureDrift;
 import io.mlserve.core.drift.DriftReport.Verdict;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.json.Json;
+import io.mlserve.core.model.Feature;
+import io.mlserve.core.model.FeatureType;
 import io.mlserve.core.model.ModelRef;
-import io.mlserve.core.testing.TestBaselines;
+import io.mlserve.core.model.Task;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -71,15 +74,12 @@ class DriftAnalyzerTest {
     }
 
     static Baseline baseline(Traffic reference) {
-        var features = new ArrayList<Baseline.Distribution>();
-        for (int j = 0; j < 4; j++) {
-            int column = j;
-            features.add(TestBaselines.numeric(FEATURES.get(j),
-                    reference.rows().stream().mapToDouble(r -> Double.parseDouble(r[column])).toArray()));
-        }
-        features.add(TestBaselines.categorical("plan", reference.rows().stream().map(r -> r[4]).toList()));
-        var labels = reference.predictions().stream().map(p -> (String) ((Prediction.Classification) p).label()).toList();
-        return TestBaselines.of(REF.name(), REF.version(), features, TestBaselines.categorical("prediction", labels));
+        var features = FEATURES.stream()
+                .map(name -> new Feature(name, name.equals("plan") ? FeatureType.STRING : FeatureType.DOUBLE, null, null, null, null, null))
+                .toList();
+        var predictions = reference.predictions().stream().map(p -> (Prediction) p).toList();
+        return BaselineBuilder.build(REF, "reference", "s3://data/churn/reference.csv", "2026-11-24T00:00:00Z", features,
+                reference.rows(), Task.CLASSIFICATION, predictions);
     }
 
     static DriftReport analyze(Traffic t) {
