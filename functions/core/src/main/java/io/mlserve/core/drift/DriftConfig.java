@@ -235,8 +235,7 @@ public record DriftConfig(
             if (!featuresNode.isObject()) {
                 problems.add("thresholds.features: must be an object of feature name → thresholds");
             } else {
-                for (Iterator<Map.Entry<String, JsonNode>> it = featuresNode.fields(); it.hasNext(); ) {
-                    var entry = it.next();
+                for (var entry : featuresNode.properties()) {
                     String path = "thresholds.features." + entry.getKey();
                     if (!featureNames.contains(entry.getKey())) {
                         problems.add(path + ": unknown feature (the model's features: " + String.join(", ", featureNames) + ")");
