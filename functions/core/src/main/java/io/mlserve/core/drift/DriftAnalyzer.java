@@ -41,8 +41,8 @@ public final class DriftAnalyzer {
      * @param ref the model version whose traffic this is
      * @param baseline the version's baseline, or null when it has none
      * @param config the model's drift settings
-     * @param currentRows the window's logged inputs, cells in manifest feature order (blank or null: missing)
-     * @param currentPredictions the window's predictions ({@link Prediction}, a label, or a number; null: missing)
+     * @param currentRows the window's logged inputs, cells in manifest feature order (blank or null: missing); null: none
+     * @param currentPredictions the window's predictions ({@link Prediction}, a label, or a number; null: missing); null: none
      * @param window the rows read, as the report should describe them
      * @param clock for {@code createdAt}
      * @return the report
@@ -50,6 +50,8 @@ public final class DriftAnalyzer {
     public static DriftReport analyze(ModelRef ref, Baseline baseline, DriftConfig config, List<String[]> currentRows,
             List<Object> currentPredictions, DriftReport.Window window, Clock clock) {
         String createdAt = clock.instant().toString();
+        currentRows = currentRows == null ? List.of() : currentRows;
+        currentPredictions = currentPredictions == null ? List.of() : currentPredictions;
         long samples = currentRows.size();
         if (baseline == null) {
             return new DriftReport(ref.name(), ref.version(), window, samples, Verdict.INSUFFICIENT_DATA,
@@ -132,11 +134,12 @@ public final class DriftAnalyzer {
             return new FeatureDrift(d.name(), NUMERIC, "ks", false, tooFew(n, cells.size(), config), n, missing, null, null, null,
                     null, thresholds, false, baseHist, currentHist);
         }
-        if (d.sample() == null || d.sample().size() < 2) {
+        double[] sample = d.sample() == null ? new double[0] : finite(DriftStatistics.toArray(d.sample()));
+        if (sample.length < 2) {
             return new FeatureDrift(d.name(), NUMERIC, "ks", false, "the baseline has no sample for this feature", n, missing, null,
                     null, null, null, thresholds, false, baseHist, currentHist);
         }
-        var ks = DriftStatistics.ks(finite(DriftStatistics.toArray(d.sample())), values);
+        var ks = DriftStatistics.ks(sample, values);
         Double psi = binned ? DriftStatistics.psi(unbox(d.counts()), currentCounts) : null;
         boolean drifted = ks.pValue() < thresholds.pValue()
                 && (ks.statistic() > thresholds.ks() || (psi != null && psi > thresholds.psi()));

@@ -254,6 +254,23 @@ class DriftAnalyzerTest {
     }
 
     @Test
+    void analyze_shouldReportFeatureAsNotEvaluable_whenTheBaselineHasNoValuesForIt() {
+        // GIVEN a baseline whose reference rows never had x3 (empty sample, edges [], counts [0])
+        var reference = traffic(1_000, new Random(2), UnaryOperator.identity(), PLAN_MIX);
+        reference.rows().forEach(r -> r[3] = "");
+        var baseline = baseline(reference);
+        var t = traffic(2_000, new Random(19), UnaryOperator.identity(), PLAN_MIX);
+
+        var report = DriftAnalyzer.analyze(REF, baseline, CONFIG, t.rows(), t.predictions(), WINDOW, CLOCK);
+
+        assertThat(feature(report, "x3").evaluable()).isFalse();
+        assertThat(feature(report, "x3").reason()).isEqualTo("the baseline has no sample for this feature");
+        assertThat(report.verdict()).isEqualTo(Verdict.NO_DRIFT);
+        assertThat(DriftAnalyzer.analyze(REF, baseline, CONFIG, null, null, WINDOW, CLOCK).verdict())
+                .isEqualTo(Verdict.INSUFFICIENT_DATA);
+    }
+
+    @Test
     void analyze_shouldSayInsufficientData_whenNoFeatureCanBeJudged() {
         var rows = new ArrayList<String[]>();
         var predictions = new ArrayList<Object>();
