@@ -139,9 +139,9 @@ public final class BaselineBuilder {
 
     /**
      * @param cell a text cell, or null
-     * @return its value, or NaN when blank, unparsable or not finite
+     * @return its value, or NaN when blank, unparsable or not finite (drift parses current traffic with it too)
      */
-    static double parseNumber(String cell) {
+    public static double parseNumber(String cell) {
         if (cell == null || cell.isBlank()) {
             return Double.NaN;
         }
