@@ -38,7 +38,7 @@ public final class TrainingSchedules extends Construct {
 
     /**
      * @param registry the function answering the training routes (gets the env vars and rights)
-     * @param trainFunction the function a training schedule invokes ({@code {"action": "start", ...}}); nothing is added to it
+     * @param trainFunction the function a training schedule invokes ({@code {"action": "start", ...}}); it may delete its group's schedules
      * @param trainJobs the train state machine a claimed job is started on
      * @param jobsTable the jobs table: training jobs and their per-model lock items
      */
@@ -68,6 +68,12 @@ public final class TrainingSchedules extends Construct {
                 .resources(List.of(props.trainFunction().getFunctionArn()))
                 .build());
 
+        // a firing whose spec lost its schedule deletes that leftover schedule (the train function's only schedule right)
+        props.trainFunction().addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("scheduler:DeleteSchedule"))
+                .resources(List.of(schedulesArn()))
+                .build());
+
         var registry = props.registry();
         registry.addEnvironment("TRAIN_STATE_MACHINE_ARN", props.trainJobs().getStateMachineArn());
         registry.addEnvironment("SCHEDULE_GROUP", groupName);
@@ -89,13 +95,15 @@ public final class TrainingSchedules extends Construct {
         // could not be launched (Update), read the running job (Get)
         props.jobsTable().grant(registry, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
-        NagSuppressions.addResourceSuppressions(registry, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                .reason("training schedules are created at run time, one per model (<kind>-<model>): the rights cover "
-                        + "the schedules of this stack's own group only")
-                .appliesTo(List.of(RegexAppliesTo.builder()
-                        .regex("/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/" + groupName + "\\/\\*$/g")
-                        .build()))
-                .build()), true);
+        for (var holder : List.<software.constructs.IConstruct>of(registry, props.trainFunction())) {
+            NagSuppressions.addResourceSuppressions(holder, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                    .reason("training schedules are created at run time, one per model (<kind>-<model>): the rights cover "
+                            + "the schedules of this stack's own group only")
+                    .appliesTo(List.of(RegexAppliesTo.builder()
+                            .regex("/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/" + groupName + "\\/\\*$/g")
+                            .build()))
+                    .build()), true);
+        }
     }
 
     /** @return every schedule of this group, as IAM names them */
