@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start: build, start the emulator, deploy the stack, publish the iris model, print a prediction.
+# Quick start: build, start the emulator, deploy the stack, publish the iris model, print a prediction, and train the
+# two trainable examples (models/housing-price, models/telco-churn) from their data and specs.
 # Leaves the emulator running; stack outputs and the local API keys are in localstack/outputs.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,33 @@ cmd=(curl -sS -X POST "$api_url/models/iris/predict" -H "Content-Type: applicati
 shown=("${cmd[@]}"); shown[8]="x-api-key: <PredictApiKey>"  # the printed command never shows the key value
 printf '%q ' "${shown[@]}"; echo
 "${cmd[@]}" | python3 -m json.tool
+
+echo "== training examples: data to s3://<data bucket>/training/<model>/, specs set through the API, one job each"
+data_bucket=$(output DataBucketName)
+admin_key=$(output AdminApiKey)
+python3 - "$data_bucket" <<'PY'
+import boto3, pathlib, sys
+s3 = boto3.client("s3")  # AWS_ENDPOINT_URL (setup.sh) points it at the emulator
+for model in ("housing-price", "telco-churn"):
+    for csv in sorted(pathlib.Path("models", model, "data").glob("*.csv")):
+        s3.upload_file(str(csv), sys.argv[1], f"training/{model}/{csv.name}")
+PY
+train_jobs=()
+for model in housing-price telco-churn; do
+  sed "s/{dataBucket}/$data_bucket/" "models/$model/training.json" \
+    | curl -sS -f -o /dev/null -X PUT "$api_url/models/$model/training" -H "Content-Type: application/json" -H "x-api-key: $admin_key" --data @-
+  train_jobs+=("$(curl -sS -f -X POST "$api_url/models/$model/train" -H "x-api-key: $admin_key" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobId"])')")
+done
+echo "   jobs ${train_jobs[*]}: waiting for them (each trains its spec's candidates side by side, then registers the best)"
+for job in "${train_jobs[@]}"; do
+  for _ in $(seq 1 120); do
+    status=$(curl -sS -f "$api_url/jobs/$job" -H "x-api-key: $admin_key" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["status"], j.get("model"), "version", j.get("version"), "promoted", j.get("promoted"), j.get("failureReason") or "")')
+    case "$status" in SUCCEEDED*|FAILED*) break ;; esac
+    sleep 5
+  done
+  echo "   $job: $status"
+done
 
 echo "== API keys: local-predict (role predict) and local-admin (role admin)"
 echo "   values: PredictApiKey and AdminApiKey in $MLSERVE_OUTPUTS (send one as the x-api-key header)"
