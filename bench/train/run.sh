@@ -153,8 +153,9 @@ parameters, forests with `{json.dumps(forest)}`. Peer: scikit-learn {peers[0]['s
 |---|---|---|---|---|---|---|---|---|---|
 """ + "\n".join(lines) + f"""
 
-Lambda fit: a candidate step needs the peak RSS above (well under 3 GB) and its train time (well under 15 minutes).
-The parallel rows are the job's candidate phase on this 2-core machine; on Lambda each candidate gets its own invocation.
+Lambda gives a candidate step at most 3 GB and 15 minutes; a row marked stopped did not finish within `CANDIDATE_TIMEOUT`
+(default 900 s, Lambda's limit). Parallel rows (when run) are the job's candidate phase on this machine; on Lambda each
+candidate gets its own invocation.
 Load average before / after the run: {load[0]} / {load[1]}. Wall times include whatever else the machine ran; the ratio uses
 CPU time (ours: the whole JVM during `Trainer.train`, GC and JIT threads included, so it flatters the peer).
 <!-- train:end -->"""
