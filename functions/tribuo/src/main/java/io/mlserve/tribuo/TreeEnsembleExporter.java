@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.lang.reflect.Field;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,9 @@ import org.tribuo.regression.rtree.IndependentRegressionTreeModel;
  *   <li>a Tribuo split sends {@code value > threshold} to the greater-than child and everything else
  *       (including NaN) to the less-or-equal child: {@code BRANCH_LEQ}, true = less-or-equal, missing
  *       values track true;</li>
- *   <li>the threshold is written as the largest float ≤ Tribuo's double threshold, so every float
- *       input takes the branch Tribuo takes for that same value (the graph's input is float);</li>
+ *   <li>the float input is cast to double and the trees hold Tribuo's double thresholds and leaf
+ *       values ({@code *_as_tensor} attributes): ONNX Runtime then compares exactly as Tribuo does and
+ *       sums in double, rounding once, to the float output;</li>
  *   <li>an absent feature of a sparse Tribuo example is 0, which is what a dense row holds for it;</li>
  *   <li>a leaf's class distribution (classification) or value (regression) is scaled by the tree's
  *       share of the ensemble weight and the trees are summed: the average that Tribuo's
@@ -73,6 +76,8 @@ public final class TreeEnsembleExporter {
 
     // the classifier's arg-max label output: required by the operator, not part of the contract
     private static final String LABEL_INDEX = "label_index";
+    // the trees run on doubles: exact Tribuo thresholds, and sums without float rounding
+    private static final String INPUT_AS_DOUBLE = "input_as_double";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TreeEnsembleExporter() {}
@@ -148,33 +153,48 @@ public final class TreeEnsembleExporter {
     }
 
     /*
-     * Tribuo 4.3.2 has no getters for an ensemble's weights and combiner; its own protobuf
-     * serialisation carries both.
+     * Tribuo 4.3.2 has no getters for an ensemble's weights and combiner. Its protobuf serialisation
+     * carries both but costs seconds for a forest of deep trees (every leaf's distribution is written
+     * through reflection), so the two protected fields are read directly; the proto is the fallback
+     * should they ever be out of reach (e.g. Tribuo on the module path).
      */
     private static float[] averagingWeights(WeightedEnsembleModel<?> ensemble) {
-        WeightedEnsembleModelProto proto;
+        String combiner;
+        float[] weights;
         try {
-            proto = ensemble.serialize().getSerializedData().unpack(WeightedEnsembleModelProto.class);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("Tribuo wrote an unreadable ensemble proto", e);
+            Field weightsField = WeightedEnsembleModel.class.getDeclaredField("weights");
+            Field combinerField = WeightedEnsembleModel.class.getDeclaredField("combiner");
+            weightsField.setAccessible(true);
+            combinerField.setAccessible(true);
+            weights = ((float[]) weightsField.get(ensemble)).clone();
+            combiner = combinerField.get(ensemble).getClass().getName();
+        } catch (ReflectiveOperationException | RuntimeException unreachable) {
+            WeightedEnsembleModelProto proto;
+            try {
+                proto = ensemble.serialize().getSerializedData().unpack(WeightedEnsembleModelProto.class);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("Tribuo wrote an unreadable ensemble proto", e);
+            }
+            combiner = proto.getCombiner().getClassName();
+            weights = new float[proto.getWeightsCount()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = proto.getWeights(i);
+            }
         }
-        String combiner = proto.getCombiner().getClassName();
         if (!combiner.equals(FullyWeightedVotingCombiner.class.getName())
                 && !combiner.equals(AveragingCombiner.class.getName())) {
             throw new IllegalArgumentException("ensemble combiner " + combiner
                     + " does not average its members, so a tree ensemble cannot reproduce it");
         }
-        float[] weights = new float[proto.getWeightsCount()];
         double total = 0;
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = proto.getWeights(i);
             if (!(weights[i] >= 0)) {
                 throw new IllegalArgumentException("ensemble weight " + i + " is " + weights[i]);
             }
             total += weights[i];
         }
         if (!(total > 0) || weights.length != ensemble.getNumModels()) {
-            throw new IllegalArgumentException("ensemble weights " + proto.getWeightsList()
+            throw new IllegalArgumentException("ensemble weights " + Arrays.toString(weights)
                     + " do not fit its " + ensemble.getNumModels() + " members");
         }
         return weights;
@@ -190,7 +210,7 @@ public final class TreeEnsembleExporter {
         private final List<Long> nodeTreeIds = new ArrayList<>();
         private final List<Long> nodeIds = new ArrayList<>();
         private final List<Long> nodeFeatureIds = new ArrayList<>();
-        private final List<Float> nodeValues = new ArrayList<>();
+        private final List<Double> nodeValues = new ArrayList<>();
         private final List<ByteString> nodeModes = new ArrayList<>();
         private final List<Long> trueNodeIds = new ArrayList<>();
         private final List<Long> falseNodeIds = new ArrayList<>();
@@ -198,7 +218,7 @@ public final class TreeEnsembleExporter {
         private final List<Long> leafTreeIds = new ArrayList<>();
         private final List<Long> leafNodeIds = new ArrayList<>();
         private final List<Long> leafTargetIds = new ArrayList<>();
-        private final List<Float> leafWeights = new ArrayList<>();
+        private final List<Double> leafWeights = new ArrayList<>();
 
         TreeEnsembleGraph(ImmutableFeatureMap features, ImmutableOutputInfo<?> outputs, boolean classification) {
             this.features = features;
@@ -222,7 +242,7 @@ public final class TreeEnsembleExporter {
                     long leq = nextId++;
                     long greater = nextId++;
                     nodeFeatureIds.add((long) column(tree.features(), split.getFeatureID()));
-                    nodeValues.add(floatAtOrBelow(split.splitValue()));
+                    nodeValues.add(split.splitValue());
                     nodeModes.add(ByteString.copyFromUtf8("BRANCH_LEQ"));
                     trueNodeIds.add(leq);
                     falseNodeIds.add(greater);
@@ -231,7 +251,7 @@ public final class TreeEnsembleExporter {
                     pending.push(Map.entry(leq, split.getLessThanOrEqual()));
                 } else if (node instanceof LeafNode<?> leaf) {
                     nodeFeatureIds.add(0L);
-                    nodeValues.add(0f);
+                    nodeValues.add(0.0);
                     nodeModes.add(ByteString.copyFromUtf8("LEAF"));
                     trueNodeIds.add(0L);
                     falseNodeIds.add(0L);
@@ -261,7 +281,7 @@ public final class TreeEnsembleExporter {
             leafTreeIds.add(treeId);
             leafNodeIds.add(nodeId);
             leafTargetIds.add((long) target);
-            leafWeights.add((float) weight);
+            leafWeights.add(weight);
         }
 
         /* A tree's split ids refer to its own feature map; the graph's columns are the model's ids. */
@@ -276,14 +296,22 @@ public final class TreeEnsembleExporter {
         }
 
         OnnxMl.GraphProto build() {
+            var cast = OnnxMl.NodeProto.newBuilder()
+                    .setName("input_as_double")
+                    .setOpType("Cast")
+                    .addInput(INPUT_NAME)
+                    .addOutput(INPUT_AS_DOUBLE)
+                    .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                            .setName("to").setType(OnnxMl.AttributeProto.AttributeType.INT)
+                            .setI(OnnxMl.TensorProto.DataType.DOUBLE.getNumber()));
             var node = OnnxMl.NodeProto.newBuilder()
                     .setName("tree_ensemble")
                     .setDomain(ML_DOMAIN)
-                    .addInput(INPUT_NAME)
+                    .addInput(INPUT_AS_DOUBLE)
                     .addAttribute(ints("nodes_treeids", nodeTreeIds))
                     .addAttribute(ints("nodes_nodeids", nodeIds))
                     .addAttribute(ints("nodes_featureids", nodeFeatureIds))
-                    .addAttribute(floats("nodes_values", nodeValues))
+                    .addAttribute(doubles("nodes_values_as_tensor", nodeValues))
                     .addAttribute(strings("nodes_modes", nodeModes))
                     .addAttribute(ints("nodes_truenodeids", trueNodeIds))
                     .addAttribute(ints("nodes_falsenodeids", falseNodeIds))
@@ -303,7 +331,7 @@ public final class TreeEnsembleExporter {
                         .addAttribute(ints("class_treeids", leafTreeIds))
                         .addAttribute(ints("class_nodeids", leafNodeIds))
                         .addAttribute(ints("class_ids", leafTargetIds))
-                        .addAttribute(floats("class_weights", leafWeights));
+                        .addAttribute(doubles("class_weights_as_tensor", leafWeights));
             } else {
                 width = 1;
                 node.setOpType("TreeEnsembleRegressor")
@@ -314,24 +342,16 @@ public final class TreeEnsembleExporter {
                         .addAttribute(ints("target_treeids", leafTreeIds))
                         .addAttribute(ints("target_nodeids", leafNodeIds))
                         .addAttribute(ints("target_ids", leafTargetIds))
-                        .addAttribute(floats("target_weights", leafWeights));
+                        .addAttribute(doubles("target_weights_as_tensor", leafWeights));
             }
             return OnnxMl.GraphProto.newBuilder()
                     .setName(classification ? "tree-ensemble-classifier" : "tree-ensemble-regressor")
+                    .addNode(cast)
                     .addNode(node)
                     .addInput(floatMatrix(INPUT_NAME, features.size()))
                     .addOutput(floatMatrix(OUTPUT_NAME, width))
                     .build();
         }
-    }
-
-    /**
-     * @param threshold a Tribuo split value
-     * @return the largest float not above it: for every float x, {@code x <= result} iff {@code x <= threshold}
-     */
-    static float floatAtOrBelow(double threshold) {
-        float f = (float) threshold;
-        return f > threshold ? Math.nextDown(f) : f;
     }
 
     private static List<OnnxMl.StringStringEntryProto> metadata(Model<?> model, boolean classification) {
@@ -383,9 +403,13 @@ public final class TreeEnsembleExporter {
                 .setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS).addAllInts(values).build();
     }
 
-    private static OnnxMl.AttributeProto floats(String name, List<Float> values) {
+    private static OnnxMl.AttributeProto doubles(String name, List<Double> values) {
+        var tensor = OnnxMl.TensorProto.newBuilder()
+                .setDataType(OnnxMl.TensorProto.DataType.DOUBLE.getNumber())
+                .addDims(values.size())
+                .addAllDoubleData(values);
         return OnnxMl.AttributeProto.newBuilder()
-                .setName(name).setType(OnnxMl.AttributeProto.AttributeType.FLOATS).addAllFloats(values).build();
+                .setName(name).setType(OnnxMl.AttributeProto.AttributeType.TENSOR).setT(tensor).build();
     }
 
     private static OnnxMl.AttributeProto strings(String name, List<ByteString> values) {
