@@ -13,8 +13,6 @@ import org.tribuo.ensemble.BaggingTrainer;
 import org.tribuo.ensemble.EnsembleCombiner;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.ensemble.AveragingCombiner;
-import org.tribuo.regression.rtree.CARTRegressionTrainer;
-import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 
 /**
  * Tribuo trainers for the tree algorithms of a training spec: {@link Algorithm#CART} and
@@ -83,15 +81,14 @@ public final class TreeTrainers {
     }
 
     private static CARTClassificationTrainer classificationTree(Map<String, Object> params) {
-        return new CARTClassificationTrainer(
+        return new PresortedCARTClassificationTrainer(
                 intParam(params, MAX_DEPTH), minChildWeight(params), 0.0f, fraction(params),
-                false, new GiniIndex(), longParam(params, SEED));
+                new GiniIndex(), longParam(params, SEED));
     }
 
-    private static CARTRegressionTrainer regressionTree(Map<String, Object> params) {
-        return new CARTRegressionTrainer(
-                intParam(params, MAX_DEPTH), minChildWeight(params), 0.0f, fraction(params),
-                false, new MeanSquaredError(), longParam(params, SEED));
+    private static PresortedCARTRegressionTrainer regressionTree(Map<String, Object> params) {
+        return new PresortedCARTRegressionTrainer(
+                intParam(params, MAX_DEPTH), minChildWeight(params), 0.0f, fraction(params), longParam(params, SEED));
     }
 
     private static <T extends org.tribuo.Output<T>> Trainer<T> forest(

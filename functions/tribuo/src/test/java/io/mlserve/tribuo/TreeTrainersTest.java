@@ -13,7 +13,7 @@ import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.common.tree.TreeModel;
 import org.tribuo.ensemble.BaggingTrainer;
 import org.tribuo.ensemble.WeightedEnsembleModel;
-import org.tribuo.regression.rtree.CARTRegressionTrainer;
+
 
 /** Which Tribuo trainer each tree algorithm gets, and how parameters are read. */
 class TreeTrainersTest {
@@ -35,7 +35,7 @@ class TreeTrainersTest {
     @Test
     void regression_shouldBuildCart_whenAlgorithmIsCart() {
         assertThat(TreeTrainers.regression(Algorithm.CART, TreeEnsembleExporterTest.cartParams()))
-                .isInstanceOf(CARTRegressionTrainer.class);
+                .isInstanceOf(PresortedCARTRegressionTrainer.class);
     }
 
     @Test
