@@ -23,6 +23,9 @@ import org.tribuo.math.la.VectorTuple;
  */
 final class PresortedColumns {
 
+    private static final int RADIX_BITS = 11;
+    private static final int RADIX = 1 << RADIX_BITS;
+
     /** Number of rows (examples, bootstrap duplicates included). */
     final int rows;
     /** Number of features (the dataset's feature map). */
@@ -80,44 +83,68 @@ final class PresortedColumns {
         double[][] distinct = new double[features][];
         int[][] order = new int[features][];
         for (int f = 0; f < features; f++) {
-            double[] column = values[f];
-            values[f] = null;
-            distinct[f] = distinctSorted(column);
+            order[f] = sortRows(values[f]);
             ranks[f] = new int[rows];
-            for (int row = 0; row < rows; row++) {
-                ranks[f][row] = Arrays.binarySearch(distinct[f], column[row]);
-            }
-            order[f] = countingSort(ranks[f], distinct[f].length);
+            distinct[f] = rank(values[f], order[f], ranks[f]);
+            values[f] = null;
         }
         return new PresortedColumns(ranks, distinct, order, weights);
     }
 
-    private static double[] distinctSorted(double[] column) {
-        double[] sorted = column.clone();
-        Arrays.sort(sorted);
-        int count = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (count == 0 || sorted[i] != sorted[count - 1]) {
-                sorted[count++] = sorted[i];
-            }
+    /** Rows by ascending value, ties in row order: an LSD radix sort on the doubles' ordered bit patterns. */
+    static int[] sortRows(double[] column) {
+        int n = column.length;
+        long[] keys = new long[n];
+        int[] rows = new int[n];
+        for (int row = 0; row < n; row++) {
+            long bits = Double.doubleToRawLongBits(column[row]);
+            keys[row] = bits ^ ((bits >> 63) | Long.MIN_VALUE); // negative: flip all bits; positive: the sign bit
+            rows[row] = row;
         }
-        return Arrays.copyOf(sorted, count);
+        long[] keysOut = new long[n];
+        int[] rowsOut = new int[n];
+        int[] counts = new int[RADIX + 1];
+        for (int shift = 0; shift < 64; shift += RADIX_BITS) {
+            Arrays.fill(counts, 0);
+            for (long key : keys) {
+                counts[(int) (key >>> shift) & (RADIX - 1)]++;
+            }
+            if (counts[(int) (keys[0] >>> shift) & (RADIX - 1)] == n) {
+                continue; // every key has this digit: the pass would not move anything
+            }
+            int start = 0;
+            for (int digit = 0; digit < RADIX; digit++) {
+                int count = counts[digit];
+                counts[digit] = start;
+                start += count;
+            }
+            for (int i = 0; i < n; i++) {
+                int position = counts[(int) (keys[i] >>> shift) & (RADIX - 1)]++;
+                keysOut[position] = keys[i];
+                rowsOut[position] = rows[i];
+            }
+            long[] k = keys;
+            keys = keysOut;
+            keysOut = k;
+            int[] r = rows;
+            rows = rowsOut;
+            rowsOut = r;
+        }
+        return rows;
     }
 
-    // rows by ascending rank, ties in row order
-    private static int[] countingSort(int[] ranks, int distinctCount) {
-        int[] start = new int[distinctCount + 1];
-        for (int rank : ranks) {
-            start[rank + 1]++;
+    // fills ranks from the sorted order, returns the distinct values
+    private static double[] rank(double[] column, int[] order, int[] ranks) {
+        double[] distinct = new double[column.length];
+        int count = 0;
+        for (int row : order) {
+            double value = column[row];
+            if (count == 0 || value != distinct[count - 1]) {
+                distinct[count++] = value;
+            }
+            ranks[row] = count - 1;
         }
-        for (int r = 0; r < distinctCount; r++) {
-            start[r + 1] += start[r];
-        }
-        int[] order = new int[ranks.length];
-        for (int row = 0; row < ranks.length; row++) {
-            order[start[ranks[row]]++] = row;
-        }
-        return order;
+        return Arrays.copyOf(distinct, count);
     }
 
     /**
