@@ -72,7 +72,7 @@ final class PresortedClassificationNode extends AbstractTrainingNode<Label> {
         for (int row = 0; row < labels.length; row++) {
             labels[row] = labelInfo.getID(examples.getExample(row).getOutput());
         }
-        return new Tree(PresortedColumns.of(examples), labels, impurity, labelInfo, impurity instanceof GiniIndex);
+        return new Tree(PresortedColumns.forDataset(examples), labels, impurity, labelInfo, impurity instanceof GiniIndex);
     }
 
     private static float[] countLabels(Tree tree, int from, int to) {

@@ -148,6 +148,94 @@ final class PresortedColumns {
     }
 
     /**
+     * The columns of a bootstrap sample of these rows, without sorting: every source row in value order
+     * contributes its copies in the sample. O(features × rows).
+     *
+     * @param sampleRows for each row of the sample, the source row it copies (any multiplicity)
+     * @return the sample's columns, rows numbered as in the sample
+     */
+    PresortedColumns bootstrap(int[] sampleRows) {
+        int n = sampleRows.length;
+        // copiesStart[r] .. copiesStart[r + 1]: where the sample rows copying source row r are listed
+        int[] copiesStart = new int[rows + 1];
+        for (int source : sampleRows) {
+            copiesStart[source + 1]++;
+        }
+        for (int r = 0; r < rows; r++) {
+            copiesStart[r + 1] += copiesStart[r];
+        }
+        int[] copies = new int[n];
+        int[] next = Arrays.copyOf(copiesStart, rows);
+        for (int row = 0; row < n; row++) {
+            copies[next[sampleRows[row]]++] = row;
+        }
+        float[] sampleWeights = new float[n];
+        for (int row = 0; row < n; row++) {
+            sampleWeights[row] = weights[sampleRows[row]];
+        }
+        int[][] sampleRanks = new int[features][n];
+        int[][] sampleOrder = new int[features][n];
+        for (int f = 0; f < features; f++) {
+            int[] sourceRanks = ranks[f];
+            int[] rankOfF = sampleRanks[f];
+            for (int row = 0; row < n; row++) {
+                rankOfF[row] = sourceRanks[sampleRows[row]];
+            }
+            int[] orderOfF = sampleOrder[f];
+            int p = 0;
+            for (int source : order[f]) {
+                for (int k = copiesStart[source]; k < copiesStart[source + 1]; k++) {
+                    orderOfF[p++] = copies[k];
+                }
+            }
+        }
+        // ranks still index the source's distinct values; some are absent from the sample, which only
+        // leaves gaps between ranks (a boundary is any change of rank)
+        return new PresortedColumns(sampleRanks, distinct, sampleOrder, sampleWeights);
+    }
+
+    // columns already sorted for a dataset about to be trained on by this thread (see prepared)
+    private static final ThreadLocal<Prepared> PREPARED = new ThreadLocal<>();
+
+    private record Prepared(Dataset<?> dataset, PresortedColumns columns) {}
+
+    /**
+     * Runs an action during which {@link #forDataset} returns the given columns for the given dataset
+     * (on this thread): how a bagging trainer hands a bootstrap sample's columns to the tree trainer
+     * through Tribuo's {@code Trainer.train(Dataset)}.
+     *
+     * @param dataset the dataset the tree trainer will be given
+     * @param columns its columns
+     * @param action the training call
+     * @param <R> the action's result
+     * @return the action's result
+     */
+    static <R> R prepared(Dataset<?> dataset, PresortedColumns columns, java.util.function.Supplier<R> action) {
+        Prepared previous = PREPARED.get();
+        PREPARED.set(new Prepared(dataset, columns));
+        try {
+            return action.get();
+        } finally {
+            PREPARED.set(previous);
+        }
+    }
+
+    /**
+     * The columns of a dataset: the prepared ones if this very dataset was prepared, else read and sorted.
+     *
+     * @param examples the training rows
+     * @return their columns (owned by the caller: training partitions them)
+     */
+    static PresortedColumns forDataset(Dataset<?> examples) {
+        Prepared prepared = PREPARED.get();
+        if (prepared != null && prepared.dataset() == examples) {
+            PREPARED.remove(); // one tree per preparation: a second train would find its columns partitioned
+            return prepared.columns();
+        }
+        return of(examples);
+    }
+
+    /**
      * The split threshold between two values of a feature that are adjacent in a node: their midpoint,
      * as Tribuo's nodes place it. Should the midpoint round onto the upper value (adjacent doubles), the
      * lower value is used so that {@code value > threshold} still sends exactly the upper rows right.

@@ -15,7 +15,8 @@ import org.tribuo.regression.Regressor;
  * rows ({@link PresortedColumns}), with the choices of Tribuo's {@code RegressorTrainingNode} under
  * mean squared error: midpoint thresholds between adjacent distinct values; score = (left squared
  * error + right squared error) / node weight, the first strictly lowest wins and must beat the node's
- * impurity (its weighted variance) and the minimum decrease; Tribuo's leaf rules; a leaf holds the
+ * impurity (its weighted variance) and the minimum decrease (by a relative 1e-12, so that rounding
+ * does not break ties); Tribuo's leaf rules; a leaf holds the
  * weighted mean and variance of its targets.
  *
  * <p>Unlike Tribuo, whose float sums of squares lose most digits at this scale, targets and sums are
@@ -23,6 +24,13 @@ import org.tribuo.regression.Regressor;
  */
 final class PresortedRegressionNode extends AbstractTrainingNode<Regressor> {
     private static final long serialVersionUID = 1L;
+    /*
+     * A split must beat the best so far by more than rounding. Two features often cut a small node into
+     * the same two sets of rows; their sums then differ only in summation order, and without this margin
+     * the order in which tied rows happen to be stored would pick the feature. With it, the first wins,
+     * as in Tribuo.
+     */
+    private static final double TIE = 1 - 1e-12;
 
     private final transient Tree tree;
     private final int from;
@@ -78,7 +86,7 @@ final class PresortedRegressionNode extends AbstractTrainingNode<Regressor> {
         for (int row = 0; row < targets.length; row++) {
             targets[row] = examples.getExample(row).getOutput().getValues()[0];
         }
-        return new Tree(PresortedColumns.of(examples), targets, domain.iterator().next().getNames()[0]);
+        return new Tree(PresortedColumns.forDataset(examples), targets, domain.iterator().next().getNames()[0]);
     }
 
     @Override
@@ -139,7 +147,7 @@ final class PresortedRegressionNode extends AbstractTrainingNode<Regressor> {
                 double leftSquaredError = leftSquares - leftError * leftError / leftWeight;
                 double rightSquaredError = (totalSquares - leftSquares) - rightError * rightError / rightWeight;
                 double score = (leftSquaredError + rightSquaredError) / totalWeight;
-                if (score < bestScore) {
+                if (score < bestScore * TIE) {
                     bestScore = score;
                     bestFeature = featureID;
                     bestLeftCount = p + 1 - from;

@@ -1,6 +1,7 @@
 package io.mlserve.tribuo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.mlserve.tribuo.TreeData.Row;
 import java.util.List;
@@ -72,6 +73,46 @@ class PresortedCARTTrainersTest {
         var presorted = new PresortedCARTClassificationTrainer(12, 25f, 0.002f, 1f, new GiniIndex(), 1).train(data);
 
         assertSameTree(presorted.getRoot(), tribuo.getRoot());
+    }
+
+    @Test
+    void bagging_shouldTrainTribuosMembers_whenParallelAndSortedOnce() {
+        // GIVEN Tribuo's sequential random forest (each bootstrap sample sorted by its tree) and the
+        // presorted bagging trainer (one sort, samples derived, 3 members at a time) over the same tree trainer
+        var data = TreeData.classificationData(TRAIN, 3);
+        var tribuo = new RandomForestTrainer<>(new PresortedCARTClassificationTrainer(6, 2f, 0f, 0.5f, new GiniIndex(), 11),
+                new FullyWeightedVotingCombiner(), 7, 3);
+        var presorted = new PresortedBaggingTrainer<>(
+                new PresortedCARTClassificationTrainer(6, 2f, 0f, 0.5f, new GiniIndex(), 11),
+                new FullyWeightedVotingCombiner(), 7, 3, 3);
+
+        // WHEN each trains twice (the second run continues the trainers' invocation counts)
+        for (int run = 0; run < 2; run++) {
+            var expected = tribuo.train(data);
+            var actual = presorted.train(data);
+
+            // THEN the members are the same trees, in the same order
+            assertThat(actual.getNumModels()).isEqualTo(7);
+            for (int i = 0; i < 7; i++) {
+                assertSameTree(((TreeModel<Label>) actual.getModels().get(i)).getRoot(),
+                        ((TreeModel<Label>) expected.getModels().get(i)).getRoot());
+            }
+        }
+    }
+
+    @Test
+    void bagging_shouldTrainTribuosRegressionMembers_whenFeaturesAreNotSampled() {
+        var data = TreeData.regressionData(TRAIN);
+        var tribuo = new org.tribuo.ensemble.BaggingTrainer<>(new PresortedCARTRegressionTrainer(6, 3f, 0f, 1f, 2),
+                new AveragingCombiner(), 4, 9).train(data);
+        var presorted = new PresortedBaggingTrainer<>(new PresortedCARTRegressionTrainer(6, 3f, 0f, 1f, 2),
+                new AveragingCombiner(), 4, 9, 2).train(data);
+
+        for (var example : TreeData.regressionData(UNSEEN)) {
+            // the same trees; leaf means may differ in the last bits (tied rows are summed in another order)
+            assertThat(presorted.predict(example).getOutput().getValues()[0])
+                    .isCloseTo(tribuo.predict(example).getOutput().getValues()[0], within(1e-9));
+        }
     }
 
     @Test

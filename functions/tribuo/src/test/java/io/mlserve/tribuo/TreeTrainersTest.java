@@ -9,9 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
-import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.common.tree.TreeModel;
-import org.tribuo.ensemble.BaggingTrainer;
 import org.tribuo.ensemble.WeightedEnsembleModel;
 
 
@@ -43,8 +41,9 @@ class TreeTrainersTest {
         var trainer = TreeTrainers.classification(Algorithm.RANDOM_FOREST, TreeEnsembleExporterTest.forestParams());
         var model = (WeightedEnsembleModel<?>) trainer.train(TreeData.classificationData(TRAIN, 3));
 
-        assertThat(trainer).isInstanceOf(RandomForestTrainer.class);
+        assertThat(trainer).isInstanceOf(PresortedBaggingTrainer.class);
         assertThat(model.getNumModels()).isEqualTo(25);
+        assertThat(model.getName()).isEqualTo("random-forest-ensemble");
     }
 
     @Test
@@ -54,8 +53,10 @@ class TreeTrainersTest {
         params.put("fractionFeaturesInSplit", 1.0);
 
         var trainer = TreeTrainers.regression(Algorithm.RANDOM_FOREST, params);
+        var model = trainer.train(TreeData.regressionData(TRAIN));
 
-        assertThat(trainer).isExactlyInstanceOf(BaggingTrainer.class);
+        assertThat(trainer).isInstanceOf(PresortedBaggingTrainer.class);
+        assertThat(model.getName()).isEqualTo("bagging-ensemble");
     }
 
     @Test
