@@ -9,11 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
-import org.tribuo.common.tree.RandomForestTrainer;
 import org.tribuo.common.tree.TreeModel;
-import org.tribuo.ensemble.BaggingTrainer;
 import org.tribuo.ensemble.WeightedEnsembleModel;
-import org.tribuo.regression.rtree.CARTRegressionTrainer;
+
 
 /** Which Tribuo trainer each tree algorithm gets, and how parameters are read. */
 class TreeTrainersTest {
@@ -35,7 +33,7 @@ class TreeTrainersTest {
     @Test
     void regression_shouldBuildCart_whenAlgorithmIsCart() {
         assertThat(TreeTrainers.regression(Algorithm.CART, TreeEnsembleExporterTest.cartParams()))
-                .isInstanceOf(CARTRegressionTrainer.class);
+                .isInstanceOf(PresortedCARTRegressionTrainer.class);
     }
 
     @Test
@@ -43,8 +41,9 @@ class TreeTrainersTest {
         var trainer = TreeTrainers.classification(Algorithm.RANDOM_FOREST, TreeEnsembleExporterTest.forestParams());
         var model = (WeightedEnsembleModel<?>) trainer.train(TreeData.classificationData(TRAIN, 3));
 
-        assertThat(trainer).isInstanceOf(RandomForestTrainer.class);
+        assertThat(trainer).isInstanceOf(PresortedBaggingTrainer.class);
         assertThat(model.getNumModels()).isEqualTo(25);
+        assertThat(model.getName()).isEqualTo("random-forest-ensemble");
     }
 
     @Test
@@ -54,8 +53,10 @@ class TreeTrainersTest {
         params.put("fractionFeaturesInSplit", 1.0);
 
         var trainer = TreeTrainers.regression(Algorithm.RANDOM_FOREST, params);
+        var model = trainer.train(TreeData.regressionData(TRAIN));
 
-        assertThat(trainer).isExactlyInstanceOf(BaggingTrainer.class);
+        assertThat(trainer).isInstanceOf(PresortedBaggingTrainer.class);
+        assertThat(model.getName()).isEqualTo("bagging-ensemble");
     }
 
     @Test
