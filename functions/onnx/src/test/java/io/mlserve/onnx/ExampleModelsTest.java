@@ -72,6 +72,29 @@ class ExampleModelsTest {
         }
     }
 
+    /**
+     * The trainable examples' committed versions ({@code models/<name>/trained/}: what the quick start's training job
+     * registered as version 1) pass the registry's checks and carry a baseline over the manifest's features.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"housing-price", "telco-churn"})
+    void trainedExample_shouldPassRegistrationChecks_andCarryItsBaseline(String example) throws Exception {
+        var dir = Path.of("..", "..", "models", example, "trained");
+        var manifest = ModelManifest.parse(Files.readAllBytes(dir.resolve("manifest.json")));
+        var onnx = Files.readAllBytes(dir.resolve("model.onnx"));
+
+        ManifestChecks.requireValid(new ModelRef(example, manifest.version()), manifest, onnx);
+        assertThat(manifest.samples()).isNotEmpty();
+        try (var predictor = LOADER.load(manifest, onnx)) {
+            io.mlserve.core.serving.SampleCheck.requireSamplesMatch(manifest, predictor);
+        }
+        assertThat(manifest.producedBy().path("candidates").size()).as("every candidate's metrics").isEqualTo(2);
+        var baseline = Json.read(Files.readAllBytes(dir.resolve("baseline.json")), io.mlserve.core.baseline.Baseline.class);
+        assertThat(baseline.rows()).isPositive();
+        assertThat(baseline.features()).extracting(io.mlserve.core.baseline.Baseline.Distribution::name)
+                .containsExactlyElementsOf(manifest.features().stream().map(io.mlserve.core.model.Feature::name).toList());
+    }
+
     private static ModelManifest edit(String example, java.util.function.Consumer<ObjectNode> change) throws Exception {
         var tree = ModelFolder.of(example).manifestTree();
         change.accept(tree);
