@@ -180,6 +180,38 @@ class TrainingE2ET {
 
     @Test
     @Order(3)
+    void apiTrigger_shouldPromote_aChallengerBetterByTheMargin_andPredictServesIt() {
+        // GIVEN the world changed: the same customers now churn the other way round (labels inverted), so version 1
+        // is wrong on new data, and a spec whose margin a retrained model clears easily
+        upload("training/" + model + "/part-1.csv", inverted(csv(200, new Random(3), false)));
+        upload("training/" + model + "/part-2.csv", inverted(csv(150, new Random(4), false)));
+        var put = emulator.put("models/" + model + "/training", spec(model, null, 0.05,
+                List.of(Map.of("algorithm", "logistic-regression", "params", Map.of("epochs", 5)), Map.of("algorithm", "cart"))).toString());
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+
+        // WHEN
+        var started = emulator.post("models/" + model + "/train", "{}");
+
+        // THEN version 3 beats production (version 1) on the same held-out rows by more than the margin: promoted, served
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        var job = await(started.json().path("jobId").asText());
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("version").asText()).isEqualTo("3");
+        assertThat(job.path("servingVersion").asText()).isEqualTo("1");
+        double challenger = job.path("candidates").get(job.path("champion").asInt()).at("/metrics/accuracy").asDouble();
+        double serving = job.at("/servingMetrics/accuracy").asDouble();
+        assertThat(challenger - serving).as(job.toString()).isGreaterThan(0.05);
+        assertThat(job.path("promoted").asBoolean()).as(job.toString()).isTrue();
+        var answer = emulator.post("models/" + model + "/predict", instances()).json();
+        assertThat(answer.path("version").asText()).isEqualTo("3");
+        // the retrained model learned the new rule: a short-tenure monthly customer now stays
+        assertThat(answer.at("/predictions/0/label").asText()).as(answer.toString()).isEqualTo("no");
+        var audit = emulator.get("models/" + model + "/audit").body();
+        assertThat(audit).contains("\"training\"");
+    }
+
+    @Test
+    @Order(4)
     void brokenDatasets_shouldEachFailWithTheirReason_whileTheServingVersionAnswers() {
         // GIVEN one model per broken dataset (each trains under its own lock, so they run side by side)
         var rows = new Random(5);
@@ -218,7 +250,7 @@ class TrainingE2ET {
         // AND the serving version of the trained model still answers
         var prediction = emulator.post("models/" + model + "/predict", instances());
         assertThat(prediction.status()).isEqualTo(200);
-        assertThat(prediction.json().path("version").asText()).isEqualTo("1");
+        assertThat(prediction.json().path("version").asText()).isEqualTo("3"); // promoted by the previous test
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -256,6 +288,11 @@ class TrainingE2ET {
                     .append(contract).append(',').append(churned ? "yes" : "no").append('\n');
         }
         return sb.toString();
+    }
+
+    /** The same rows with the opposite label. */
+    private static String inverted(String csv) {
+        return csv.replace(",yes\n", ",was-yes\n").replace(",no\n", ",yes\n").replace(",was-yes\n", ",no\n");
     }
 
     private static String instances() {
