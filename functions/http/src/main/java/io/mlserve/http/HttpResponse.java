@@ -12,6 +12,8 @@ import io.mlserve.core.json.Json;
 public record HttpResponse(int status, String contentType, String body) {
     /** JSON, the API's format. */
     public static final String JSON = "application/json";
+    /** A page (the drift report). */
+    public static final String HTML = "text/html; charset=utf-8";
 
     /**
      * @param value a record (or list/map) serialised by Jackson
@@ -45,5 +47,13 @@ public record HttpResponse(int status, String contentType, String body) {
      */
     public static HttpResponse text(String contentType, String text) {
         return new HttpResponse(200, contentType, text);
+    }
+
+    /**
+     * @param page a self-contained HTML page
+     * @return 200 with the page as {@code text/html}
+     */
+    public static HttpResponse html(String page) {
+        return new HttpResponse(200, HTML, page);
     }
 }

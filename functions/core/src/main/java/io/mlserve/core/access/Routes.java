@@ -29,7 +29,14 @@ public final class Routes {
             new Route("GET", "/predictions", Role.ADMIN),
             new Route("PUT", "/models/{name}/training", Role.ADMIN),
             new Route("GET", "/models/{name}/training", Role.ADMIN),
-            new Route("POST", "/models/{name}/train", Role.ADMIN));
+            new Route("POST", "/models/{name}/train", Role.ADMIN),
+            new Route("PUT", "/models/{name}/drift/config", Role.ADMIN),
+            new Route("GET", "/models/{name}/drift/config", Role.ADMIN),
+            new Route("POST", "/models/{name}/drift", Role.ADMIN),
+            new Route("GET", "/models/{name}/drift", Role.PREDICT),
+            new Route("GET", "/models/{name}/drift/history", Role.PREDICT),
+            new Route("GET", "/models/{name}/drift/report", Role.PREDICT),
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN));
 
     private Routes() {}
 

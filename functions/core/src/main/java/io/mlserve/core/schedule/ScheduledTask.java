@@ -1,8 +1,8 @@
 package io.mlserve.core.schedule;
 
 /**
- * Something mlserve runs on a schedule for one model: {@code train} now, {@code drift} and
- * {@code quality} later — one way of scheduling for all three.
+ * Something mlserve runs on a schedule for one model: {@code train}, {@code drift} and later
+ * {@code quality} — one way of scheduling for all of them.
  *
  * @param kind train, drift or quality
  * @param model model name
@@ -10,4 +10,6 @@ package io.mlserve.core.schedule;
 public record ScheduledTask(String kind, String model) {
     /** The kind that starts training jobs. */
     public static final String TRAIN = "train";
+    /** The kind that runs a drift check. */
+    public static final String DRIFT = "drift";
 }

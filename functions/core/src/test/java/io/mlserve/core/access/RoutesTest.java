@@ -28,7 +28,14 @@ class RoutesTest {
                 new Route("GET", "/predictions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/training", Role.ADMIN),
                 new Route("GET", "/models/{name}/training", Role.ADMIN),
-                new Route("POST", "/models/{name}/train", Role.ADMIN));
+                new Route("POST", "/models/{name}/train", Role.ADMIN),
+                new Route("PUT", "/models/{name}/drift/config", Role.ADMIN),
+                new Route("GET", "/models/{name}/drift/config", Role.ADMIN),
+                new Route("POST", "/models/{name}/drift", Role.ADMIN),
+                new Route("GET", "/models/{name}/drift", Role.PREDICT),
+                new Route("GET", "/models/{name}/drift/history", Role.PREDICT),
+                new Route("GET", "/models/{name}/drift/report", Role.PREDICT),
+                new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN));
     }
 
     @Test
@@ -51,9 +58,10 @@ class RoutesTest {
     void deniedTo_shouldListTheAdminRoutes_whenTheRoleIsPredict() {
         assertThat(Routes.deniedTo(Role.PREDICT)).extracting(Route::resource).containsExactly(
                 "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions",
-                "/models/{name}/training", "/models/{name}/training", "/models/{name}/train");
+                "/models/{name}/training", "/models/{name}/training", "/models/{name}/train", "/models/{name}/drift/config",
+                "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(16);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(23);
     }
 
     @Test
