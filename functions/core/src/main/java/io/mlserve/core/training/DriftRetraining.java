@@ -1,6 +1,7 @@
 package io.mlserve.core.training;
 
 import io.mlserve.core.drift.DriftConfig;
+import io.mlserve.core.drift.DriftConfigStore;
 import io.mlserve.core.training.TrainingService.Skipped;
 import io.mlserve.core.training.TrainingService.Started;
 import io.mlserve.core.training.TrainingService.Trigger;
@@ -8,9 +9,7 @@ import io.mlserve.core.training.TrainingService.TriggerOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The retraining-storm guard: what a {@code DriftDetected} event may start. A drift event starts a training job only
@@ -26,18 +25,18 @@ import java.util.function.Function;
 public final class DriftRetraining {
     private final TrainingService training;
     private final TrainingSpecStore specs;
-    private final Function<String, Optional<DriftConfig>> driftConfigs;
+    private final DriftConfigStore driftConfigs;
     private final TrainingTriggers triggers;
     private final Clock clock;
 
     /**
      * @param training starts the job (one per model at a time)
      * @param specs the models' training specs
-     * @param driftConfigs a model's stored drift config, if one was set (none: the defaults, retrain off)
+     * @param driftConfigs the models' drift configs (a model without one has the defaults: retrain off)
      * @param triggers the last drift-triggered start per model
      * @param clock time source (the cooldown is measured on it, not on the event's time)
      */
-    public DriftRetraining(TrainingService training, TrainingSpecStore specs, Function<String, Optional<DriftConfig>> driftConfigs,
+    public DriftRetraining(TrainingService training, TrainingSpecStore specs, DriftConfigStore driftConfigs,
             TrainingTriggers triggers, Clock clock) {
         this.training = training;
         this.specs = specs;
@@ -59,7 +58,7 @@ public final class DriftRetraining {
         if (specs.find(model).isEmpty()) {
             return new Skipped(null, "model '" + model + "' has no training spec");
         }
-        var config = driftConfigs.apply(model).orElse(DriftConfig.defaults());
+        var config = driftConfigs.find(model).map(DriftConfigStore.StoredConfig::config).orElse(DriftConfig.defaults());
         if (!config.retrain()) {
             return new Skipped(null, "model '" + model + "' has retrain off in its drift config");
         }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlserve.core.drift.DriftConfig;
+import io.mlserve.core.drift.DriftConfigStore;
 import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.jobs.JobStatus;
 import io.mlserve.core.model.Feature;
 import io.mlserve.core.model.FeatureType;
 import io.mlserve.core.model.Task;
+import io.mlserve.core.testing.InMemoryDriftStores;
 import io.mlserve.core.testing.InMemoryJobStore;
 import io.mlserve.core.testing.InMemoryScheduleStore;
 import io.mlserve.core.testing.InMemoryTrainingLock;
@@ -23,10 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -48,9 +48,8 @@ class DriftRetrainingTest {
         }
         launched.add(id);
     }, new InMemoryScheduleStore(), "data", clock);
-    private final Map<String, DriftConfig> configs = new HashMap<>();
-    private final DriftRetraining guard = new DriftRetraining(training, specs, model -> Optional.ofNullable(configs.get(model)), triggers,
-            clock);
+    private final InMemoryDriftStores.Configs configs = new InMemoryDriftStores.Configs();
+    private final DriftRetraining guard = new DriftRetraining(training, specs, configs, triggers, clock);
 
     private void givenSpec() {
         specs.put(MODEL, new TrainingSpecStore.StoredSpec(new TrainingSpec("s3://data/training/churn/", "churned",
@@ -61,7 +60,8 @@ class DriftRetrainingTest {
 
     private void givenDriftConfig(boolean retrain, int cooldownMinutes) {
         var d = DriftConfig.defaults();
-        configs.put(MODEL, new DriftConfig(d.schedule(), d.window(), d.minSamples(), d.thresholds(), retrain, cooldownMinutes));
+        configs.put(MODEL, new DriftConfigStore.StoredConfig(
+                new DriftConfig(d.schedule(), d.window(), d.minSamples(), d.thresholds(), retrain, cooldownMinutes), "2026-11-26T08:00:00Z", "admin"));
     }
 
     /** Ends the model's running job as the state machine would, so the lock no longer stands in the way. */

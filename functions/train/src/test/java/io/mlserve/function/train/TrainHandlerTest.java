@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mlserve.core.baseline.Baseline;
 import io.mlserve.core.baseline.BaselineStore;
 import io.mlserve.core.drift.DriftConfig;
+import io.mlserve.core.drift.DriftConfigStore;
 import io.mlserve.core.jobs.JobStatus;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
@@ -13,6 +14,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.store.ModelStore;
 import io.mlserve.core.testing.InMemoryBlobStore;
+import io.mlserve.core.testing.InMemoryDriftStores;
 import io.mlserve.core.testing.InMemoryJobStore;
 import io.mlserve.core.testing.InMemoryModelRegistry;
 import io.mlserve.core.testing.InMemoryScheduleStore;
@@ -78,10 +80,10 @@ class TrainHandlerTest {
             }, clock, "test");
     private final TrainingService service = new TrainingService(specs, lock, jobs, launched::add, new InMemoryScheduleStore(), "data",
             clock);
-    private final Map<String, DriftConfig> driftConfigs = new HashMap<>();
+    private final InMemoryDriftStores.Configs driftConfigs = new InMemoryDriftStores.Configs();
     private final InMemoryTrainingTriggers triggers = new InMemoryTrainingTriggers();
     private final TrainHandler handler = new TrainHandler(steps, service,
-            new DriftRetraining(service, specs, model -> Optional.ofNullable(driftConfigs.get(model)), triggers, clock));
+            new DriftRetraining(service, specs, driftConfigs, triggers, clock));
 
     @Test
     void handle_shouldTrainRegisterAndPromote_fromAScheduleFiringThroughEveryStep() {
@@ -224,7 +226,8 @@ class TrainHandlerTest {
 
     private void retrain(boolean on) {
         var d = DriftConfig.defaults();
-        driftConfigs.put(MODEL, new DriftConfig(d.schedule(), d.window(), d.minSamples(), d.thresholds(), on, 60));
+        driftConfigs.put(MODEL, new DriftConfigStore.StoredConfig(
+                new DriftConfig(d.schedule(), d.window(), d.minSamples(), d.thresholds(), on, 60), "2026-11-26T08:00:00Z", "admin"));
     }
 
     private static Map<String, Object> driftDetected() {
