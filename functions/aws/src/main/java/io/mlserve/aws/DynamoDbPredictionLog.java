@@ -3,7 +3,6 @@ package io.mlserve.aws;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,9 +37,8 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     /** BatchWriteItem's limit. */
     static final int BATCH_SIZE = 25;
     static final int MAX_ATTEMPTS = 6;
-    /** Fixed-width so string order is time order. */
-    static final DateTimeFormatter SORTABLE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Fixed-width so string order is time order ({@link PredictionLogSchema#SORTABLE_TIME}). */
+    static final DateTimeFormatter SORTABLE_TIME = PredictionLogSchema.SORTABLE_TIME;
 
     /** Default budget for one write including its retries: well under the function's timeout. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
@@ -84,7 +82,7 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @return the partition key of that version's predictions
      */
     public static String partitionKey(String model, String version) {
-        return model + "#" + version;
+        return PredictionLogSchema.partitionKey(model, version);
     }
 
     @Override
@@ -175,28 +173,28 @@ public final class DynamoDbPredictionLog implements PredictionLog {
 
     private static Map<String, AttributeValue> key(PredictionRecord r) {
         var model = r.model();
-        return Map.of("pk", s(partitionKey(model.name(), model.version())),
-                "sk", s(SORTABLE_TIME.format(r.timestamp()) + "#" + r.requestId() + "#" + String.format("%05d", r.row())));
+        return Map.of(PredictionLogSchema.PK, s(partitionKey(model.name(), model.version())),
+                PredictionLogSchema.SK, s(PredictionLogSchema.sortKey(r)));
     }
 
     private Map<String, AttributeValue> item(PredictionRecord r) {
         var model = r.model();
         var item = new HashMap<String, AttributeValue>(key(r));
-        item.put("model", s(model.name())); // partition key of the byModel index
-        item.put("version", s(model.version()));
-        item.put("requestId", s(r.requestId()));
-        item.put("row", n(r.row()));
-        item.put("ts", s(SORTABLE_TIME.format(r.timestamp())));
-        item.put("inputs", AttributeValues.of(r.inputs()));
+        item.put(PredictionLogSchema.MODEL, s(model.name())); // partition key of the byModel index
+        item.put(PredictionLogSchema.VERSION, s(model.version()));
+        item.put(PredictionLogSchema.REQUEST_ID, s(r.requestId()));
+        item.put(PredictionLogSchema.ROW, n(r.row()));
+        item.put(PredictionLogSchema.TS, s(SORTABLE_TIME.format(r.timestamp())));
+        item.put(PredictionLogSchema.INPUTS, AttributeValues.of(r.inputs()));
         if (r.output() != null) {
-            item.put("output", AttributeValues.of(r.output()));
+            item.put(PredictionLogSchema.OUTPUT, AttributeValues.of(r.output()));
         }
         if (r.error() != null) {
-            item.put("error", s(r.error()));
+            item.put(PredictionLogSchema.ERROR, s(r.error()));
         }
-        item.put("latencyMs", n(r.latencyMs()));
-        item.put("source", s(r.source()));
-        item.put("expiresAt", n(r.timestamp().plus(ttl).getEpochSecond()));
+        item.put(PredictionLogSchema.LATENCY_MS, n(r.latencyMs()));
+        item.put(PredictionLogSchema.SOURCE, s(r.source()));
+        item.put(PredictionLogSchema.EXPIRES_AT, n(r.timestamp().plus(ttl).getEpochSecond()));
         return item;
     }
 

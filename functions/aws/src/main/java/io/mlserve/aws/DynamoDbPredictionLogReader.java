@@ -2,6 +2,7 @@ package io.mlserve.aws;
 
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.logquery.LogPage;
+import io.mlserve.core.logquery.LoggedRows;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionLogReader;
@@ -30,9 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * <p>N.B. the index is eventually consistent: items written in the last second may be missing from
  * model-wide reads.
  */
-public final class DynamoDbPredictionLogReader implements PredictionLogReader {
+public final class DynamoDbPredictionLogReader implements PredictionLogReader, LoggedRows {
     /** The GSI used when no version is given. */
-    public static final String BY_MODEL_INDEX = "byModel";
+    public static final String BY_MODEL_INDEX = PredictionLogSchema.BY_MODEL_INDEX;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -86,25 +87,54 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
         return dynamoDb.queryPaginator(request).items().stream().map(DynamoDbPredictionLogReader::parse);
     }
 
+    /**
+     * Drift's read: one version's rows (failed requests filtered out by DynamoDB), newest first, the inputs and
+     * output projected, page by page until {@code lastRows} rows were seen.
+     */
+    @Override
+    public Stream<PredictionRecord> rows(ModelRef version, Instant from, Instant to, int lastRows) {
+        var names = new LinkedHashMap<String, String>();
+        var values = new LinkedHashMap<String, AttributeValue>();
+        names.put("#pk", PredictionLogSchema.PK);
+        names.put("#sk", PredictionLogSchema.SK);
+        names.put("#error", PredictionLogSchema.ERROR);
+        values.put(":partition", AttributeValue.fromS(PredictionLogSchema.partitionKey(version.name(), version.version())));
+        values.put(":from", AttributeValue.fromS(PredictionLogSchema.SORTABLE_TIME.format(from)));
+        // [from, to): every sk is <time>#..., so the bare time "to" sorts below any item logged at that instant
+        values.put(":to", AttributeValue.fromS(PredictionLogSchema.SORTABLE_TIME.format(to)));
+        PredictionLogSchema.ROW_ATTRIBUTES.forEach(name -> names.put("#" + name, name));
+        var request = QueryRequest.builder().tableName(table).scanIndexForward(false)
+                .keyConditionExpression("#pk = :partition AND #sk BETWEEN :from AND :to")
+                .filterExpression("attribute_not_exists(#error)")
+                .projectionExpression(String.join(", ", PredictionLogSchema.ROW_ATTRIBUTES.stream().map(name -> "#" + name).toList()))
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .limit(Math.min(lastRows, ROWS_PAGE))
+                .build();
+        return dynamoDb.queryPaginator(request).items().stream().map(DynamoDbPredictionLogReader::parse).limit(lastRows);
+    }
+
+    /** Items per Query page of {@link #rows}: DynamoDB's 1 MB page usually ends first (~1–2 KB per item). */
+    static final int ROWS_PAGE = 1000;
+
     private QueryRequest.Builder baseRequest(PredictionQuery query, boolean withoutInputs) {
         var names = new LinkedHashMap<String, String>();
         var values = new LinkedHashMap<String, AttributeValue>();
-        names.put("#sk", "sk");
-        values.put(":from", AttributeValue.fromS(DynamoDbPredictionLog.SORTABLE_TIME.format(query.from())));
-        values.put(":to", AttributeValue.fromS(DynamoDbPredictionLog.SORTABLE_TIME.format(query.to())));
+        names.put("#sk", PredictionLogSchema.SK);
+        values.put(":from", AttributeValue.fromS(PredictionLogSchema.SORTABLE_TIME.format(query.from())));
+        values.put(":to", AttributeValue.fromS(PredictionLogSchema.SORTABLE_TIME.format(query.to())));
         var builder = QueryRequest.builder().tableName(table).scanIndexForward(false);
         if (query.allVersions()) {
-            names.put("#model", "model");
+            names.put("#model", PredictionLogSchema.MODEL);
             values.put(":partition", AttributeValue.fromS(query.model()));
             builder.indexName(BY_MODEL_INDEX).keyConditionExpression("#model = :partition AND #sk BETWEEN :from AND :to");
         } else {
-            names.put("#pk", "pk");
-            values.put(":partition", AttributeValue.fromS(DynamoDbPredictionLog.partitionKey(query.model(), query.version())));
+            names.put("#pk", PredictionLogSchema.PK);
+            values.put(":partition", AttributeValue.fromS(PredictionLogSchema.partitionKey(query.model(), query.version())));
             builder.keyConditionExpression("#pk = :partition AND #sk BETWEEN :from AND :to");
         }
         if (withoutInputs) {
             // inputs are most of an item's bytes and stats never look at them
-            var projected = List.of("model", "version", "requestId", "row", "ts", "output", "error", "latencyMs", "source");
+            var projected = PredictionLogSchema.OUTCOME_ATTRIBUTES;
             projected.forEach(name -> names.put("#" + name, name));
             builder.projectionExpression(String.join(", ", projected.stream().map(name -> "#" + name).toList()));
         }
@@ -114,10 +144,10 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
     private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item, boolean index) {
         var key = new LinkedHashMap<String, AttributeValue>();
         if (index) {
-            key.put("model", item.get("model"));
+            key.put(PredictionLogSchema.MODEL, item.get(PredictionLogSchema.MODEL));
         }
-        key.put("pk", item.get("pk"));
-        key.put("sk", item.get("sk"));
+        key.put(PredictionLogSchema.PK, item.get(PredictionLogSchema.PK));
+        key.put(PredictionLogSchema.SK, item.get(PredictionLogSchema.SK));
         return key;
     }
 
@@ -129,15 +159,15 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
         var values = new LinkedHashMap<String, Object>();
         item.forEach((name, value) -> values.put(name, AttributeValues.toJava(value)));
         return new PredictionRecord(
-                new ModelRef(string(values.get("model")), string(values.get("version"))),
-                string(values.get("requestId")),
-                values.get("row") instanceof Number n ? n.intValue() : 0,
+                new ModelRef(string(values.get(PredictionLogSchema.MODEL)), string(values.get(PredictionLogSchema.VERSION))),
+                string(values.get(PredictionLogSchema.REQUEST_ID)),
+                values.get(PredictionLogSchema.ROW) instanceof Number n ? n.intValue() : 0,
                 timestamp(values),
-                map(values.get("inputs"), Map.of()),
-                map(values.get("output"), null),
-                values.get("latencyMs") instanceof Number n ? n.doubleValue() : 0.0,
-                string(values.get("source")),
-                string(values.get("error")));
+                map(values.get(PredictionLogSchema.INPUTS), Map.of()),
+                map(values.get(PredictionLogSchema.OUTPUT), null),
+                values.get(PredictionLogSchema.LATENCY_MS) instanceof Number n ? n.doubleValue() : 0.0,
+                string(values.get(PredictionLogSchema.SOURCE)),
+                string(values.get(PredictionLogSchema.ERROR)));
     }
 
     private static String string(Object value) {
@@ -154,7 +184,7 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader {
     }
 
     private static Instant timestamp(Map<String, Object> values) {
-        for (var candidate : new Object[] {values.get("ts"), values.get("sk")}) {
+        for (var candidate : new Object[] {values.get(PredictionLogSchema.TS), values.get(PredictionLogSchema.SK)}) {
             if (candidate instanceof String s && s.length() >= 24) {
                 try {
                     return Instant.parse(s.substring(0, 24));

@@ -31,8 +31,8 @@ final class PredictionLogCursor {
     /** Longer tokens are refused before decoding; real ones are a few hundred characters. */
     static final int MAX_LENGTH = CheckedToken.MAX_LENGTH;
     private static final CheckedToken TOKEN = new CheckedToken("prediction-log-cursor");
-    private static final Set<String> TABLE_KEY = Set.of("pk", "sk");
-    private static final Set<String> INDEX_KEY = Set.of("model", "sk", "pk");
+    private static final Set<String> TABLE_KEY = Set.of(PredictionLogSchema.PK, PredictionLogSchema.SK);
+    private static final Set<String> INDEX_KEY = Set.of(PredictionLogSchema.MODEL, PredictionLogSchema.SK, PredictionLogSchema.PK);
 
     /**
      * A decoded cursor: the window to continue and the key to start after.
@@ -100,15 +100,15 @@ final class PredictionLogCursor {
             values.put(e.getKey(), e.getValue().asText());
         });
         var expected = query.allVersions() ? INDEX_KEY : TABLE_KEY;
-        var pk = values.get("pk");
-        var sk = values.get("sk");
+        var pk = values.get(PredictionLogSchema.PK);
+        var sk = values.get(PredictionLogSchema.SK);
         boolean partitionOk = query.allVersions()
-                ? query.model().equals(values.get("model")) && pk != null && pk.startsWith(query.model() + "#")
-                : DynamoDbPredictionLog.partitionKey(query.model(), query.version()).equals(pk);
+                ? query.model().equals(values.get(PredictionLogSchema.MODEL)) && pk != null && pk.startsWith(query.model() + "#")
+                : PredictionLogSchema.partitionKey(query.model(), query.version()).equals(pk);
         // sk starts with the item's time, so the window's bounds as strings bracket it
         boolean inWindow = sk != null
-                && sk.compareTo(DynamoDbPredictionLog.SORTABLE_TIME.format(from)) >= 0
-                && sk.compareTo(DynamoDbPredictionLog.SORTABLE_TIME.format(to)) <= 0;
+                && sk.compareTo(PredictionLogSchema.SORTABLE_TIME.format(from)) >= 0
+                && sk.compareTo(PredictionLogSchema.SORTABLE_TIME.format(to)) <= 0;
         if (!values.keySet().equals(expected) || !partitionOk || !inWindow || pk.length() > 2048 || sk.length() > 1024) {
             throw invalid("the cursor does not point into this query's results");
         }

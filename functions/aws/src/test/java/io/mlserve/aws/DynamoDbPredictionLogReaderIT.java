@@ -129,6 +129,26 @@ class DynamoDbPredictionLogReaderIT {
     }
 
     @Test
+    void rows_shouldReturnOneVersionsRowsWithInputsNewestFirst_withoutFailedRequests_cappedAtLastRows() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+
+        // v2: 5 rows and one failed request in the hour
+        try (var rows = reader.rows(new ModelRef("iris", "2"), T0, T0.plus(Duration.ofHours(1)), 100)) {
+            var all = rows.toList();
+            assertThat(all).extracting(PredictionRecord::requestId).containsExactly("b4", "b3", "b2", "b1", "b0");
+            assertThat(all).allSatisfy(r -> {
+                assertThat(r.inputs()).containsEntry("x", 0L);
+                assertThat(r.output()).containsEntry("label", "versicolor");
+                assertThat(r.failed()).isFalse();
+            });
+        }
+        // v1: 21 rows; the newest 4, and the window's end is exclusive
+        try (var rows = reader.rows(new ModelRef("iris", "1"), T0, T0.plus(Duration.ofMinutes(6)), 4)) {
+            assertThat(rows.toList()).extracting(PredictionRecord::requestId).containsExactly("a5", "a5", "a5", "a4");
+        }
+    }
+
+    @Test
     void page_shouldReadOneVersionNewestFirstAcrossPages_whenVersionGiven() {
         var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
         var sizes = new ArrayList<Integer>();

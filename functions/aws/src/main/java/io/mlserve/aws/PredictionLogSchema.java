@@ -1,0 +1,68 @@
+package io.mlserve.aws;
+
+import io.mlserve.core.store.PredictionRecord;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The one definition of a prediction-log item, shared by the writer ({@link DynamoDbPredictionLog}) and every reader
+ * ({@link DynamoDbPredictionLogReader}, its cursor, drift's logged rows): keys, attribute names, the index and the
+ * projections.
+ *
+ * <p>Keys: {@code pk = <model>#<version>} and {@code sk = <ISO-8601 UTC millis>#<requestId>#<row, 5 digits>}, so
+ * "one version's items in a time range" is one Query with {@code sk BETWEEN}; index {@value #BY_MODEL_INDEX}
+ * (partition {@code model}, sort {@code sk}) serves "every version of a model". Attributes: {@code model},
+ * {@code version}, {@code requestId}, {@code row}, {@code ts}, {@code inputs} (map), {@code output} (map; absent on a
+ * failed request), {@code error} (only on a failed request), {@code latencyMs}, {@code source}, {@code expiresAt}
+ * (TTL, epoch seconds).
+ */
+public final class PredictionLogSchema {
+    /** Partition key: {@code <model>#<version>}. */
+    public static final String PK = "pk";
+    /** Sort key: {@code <time>#<requestId>#<row>}. */
+    public static final String SK = "sk";
+    public static final String MODEL = "model";
+    public static final String VERSION = "version";
+    public static final String REQUEST_ID = "requestId";
+    public static final String ROW = "row";
+    public static final String TS = "ts";
+    public static final String INPUTS = "inputs";
+    public static final String OUTPUT = "output";
+    public static final String ERROR = "error";
+    public static final String LATENCY_MS = "latencyMs";
+    public static final String SOURCE = "source";
+    /** TTL attribute (epoch seconds). */
+    public static final String EXPIRES_AT = "expiresAt";
+    /** The GSI of model-wide reads: partition {@value #MODEL}, sort {@value #SK}, projection ALL. */
+    public static final String BY_MODEL_INDEX = "byModel";
+
+    /** Fixed-width, so string order is time order. */
+    public static final DateTimeFormatter SORTABLE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** What statistics read: everything but the inputs (most of an item's bytes). */
+    public static final List<String> OUTCOME_ATTRIBUTES =
+            List.of(MODEL, VERSION, REQUEST_ID, ROW, TS, OUTPUT, ERROR, LATENCY_MS, SOURCE);
+    /** What drift reads: a row's time, inputs and output (and the keys that place it). */
+    public static final List<String> ROW_ATTRIBUTES = List.of(PK, SK, MODEL, VERSION, REQUEST_ID, ROW, TS, INPUTS, OUTPUT, SOURCE);
+
+    private PredictionLogSchema() {}
+
+    /**
+     * @param model model name
+     * @param version model version
+     * @return the partition key of that version's items
+     */
+    public static String partitionKey(String model, String version) {
+        return model + "#" + version;
+    }
+
+    /**
+     * @param record an item
+     * @return its sort key
+     */
+    public static String sortKey(PredictionRecord record) {
+        return SORTABLE_TIME.format(record.timestamp()) + "#" + record.requestId() + "#" + String.format("%05d", record.row());
+    }
+}
