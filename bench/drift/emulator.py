@@ -124,7 +124,7 @@ consistent = os.environ.get("DRIFT_BENCH_CONSISTENT", "0") == "1"
 query = {"TableName": table, "KeyConditionExpression": "pk = :pk AND sk BETWEEN :from AND :to",
          "ExpressionAttributeValues": {":pk": {"S": f"{name}#1"}, ":from": {"S": (end - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")},
                                        ":to": {"S": "9"}},
-         "ScanIndexForward": False, "ReturnConsumedCapacity": "TOTAL", "ConsistentRead": consistent}
+         "ScanIndexForward": False, "Limit": 1000, "ReturnConsumedCapacity": "TOTAL", "ConsistentRead": consistent}  # as the reader pages
 pages, units, emulator_units, read_bytes, read = 0, 0.0, 0.0, 0, 0
 while True:
     page = dynamodb.query(**query)

@@ -1,6 +1,7 @@
 package io.mlserve.function.train;
 
 import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbDriftConfigStore;
 import io.mlserve.aws.DynamoDbJobStore;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbTrainingLock;
@@ -39,19 +40,6 @@ record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining 
     /** Bus of ModelTrained / ModelPromoted (default {@code default}). */
     static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
-    /** Placeholder until the registry-table drift config store lands: every model has the defaults (retrain off). */
-    private static final io.mlserve.core.drift.DriftConfigStore NO_DRIFT_CONFIGS = new io.mlserve.core.drift.DriftConfigStore() {
-        @Override
-        public java.util.Optional<StoredConfig> find(String model) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public void put(String model, StoredConfig config) {
-            throw new UnsupportedOperationException("the train function never sets drift configs");
-        }
-    };
-
     static Wiring fromEnvironment(Map<String, String> environment) {
         var env = new HashMap<>(environment);
         // This function never creates schedules (only the registry's PUT does): a firing whose spec dropped its schedule
@@ -80,7 +68,7 @@ record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining 
                 new EventBridgeSchedulerStore(AwsClients.scheduler(), training.scheduleGroup(),
                         Map.of(ScheduledTask.TRAIN, training.trainFunctionArn()), training.schedulerRoleArn()),
                 training.dataBucket(), clock);
-        var driftRetraining = new DriftRetraining(service, specs, NO_DRIFT_CONFIGS, // F1's DynamoDbDriftConfigStore once merged
+        var driftRetraining = new DriftRetraining(service, specs, new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()),
                 new DynamoDbTrainingTriggers(dynamoDb, config.registryTable()), clock);
         return new Wiring(steps, service, driftRetraining);
     }
