@@ -110,6 +110,10 @@ public final class ServingStack extends Stack {
     static final String OUTPUT_PREFIX = "batch/output/";
     /** Plans (ranges.json) and per-range error files: scratch, expired after a week. */
     static final String WORK_PREFIX = "batch/work/";
+    /** Drift reports (JSON + HTML) in the data bucket. */
+    static final String DRIFT_PREFIX = "drift/";
+    /** A version's baseline in the models bucket (the drift function writes reference baselines there). */
+    static final String BASELINE_KEYS = "models/*/*/baseline.json";
 
     /**
      * @param target AWS or the local emulator
@@ -144,7 +148,7 @@ public final class ServingStack extends Stack {
      *
      * @param method HTTP method
      * @param path API Gateway resource path, e.g. {@code /models/{name}/predict}
-     * @param function the function answering it: {@code predict} or {@code registry}
+     * @param function the function answering it: {@code predict}, {@code registry} or {@code drift}
      * @param role {@code public} (no key, no authorizer), {@code predict} or {@code admin} (API key and
      *     authorizer; the authorizer's policy and the function tell the two apart)
      */
@@ -175,7 +179,14 @@ public final class ServingStack extends Stack {
             new Route("GET", "/jobs/{jobId}", "registry", "predict"),
             new Route("PUT", "/models/{name}/training", "registry", "admin"),
             new Route("GET", "/models/{name}/training", "registry", "admin"),
-            new Route("POST", "/models/{name}/train", "registry", "admin"));
+            new Route("POST", "/models/{name}/train", "registry", "admin"),
+            new Route("PUT", "/models/{name}/drift/config", "drift", "admin"),
+            new Route("GET", "/models/{name}/drift/config", "drift", "admin"),
+            new Route("POST", "/models/{name}/drift", "drift", "admin"),
+            new Route("GET", "/models/{name}/drift", "drift", "predict"),
+            new Route("GET", "/models/{name}/drift/history", "drift", "predict"),
+            new Route("GET", "/models/{name}/drift/report", "drift", "predict"),
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", "drift", "admin"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
@@ -192,6 +203,7 @@ public final class ServingStack extends Stack {
     private final JavaFunction batch;
     private final StateMachine batchJobs;
     private final TrainJobs training;
+    private final JavaFunction drift;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
     private final LogGroup accessLog;
@@ -343,8 +355,9 @@ public final class ServingStack extends Stack {
         training = new TrainJobs(this, "Training", new TrainJobs.Props(settings.target(), settings.artifacts(), shared, modelsBucket,
                 dataBucket, registryTable, jobsTable, settings.target() == DeployTarget.LOCAL ? 2 : 8, "mlserve-" + getStackName()));
         // the training routes (registry function) start jobs on the machine and keep each spec's schedule in step
-        new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
+        var schedules = new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
                 training.trainFunction.function(), training.trainJobs, jobsTable));
+        drift = driftFunction(settings, shared, schedules);
 
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)
@@ -355,6 +368,59 @@ public final class ServingStack extends Stack {
         alarms();
         outputs();
         suppressions(accessLogs);
+    }
+
+    /**
+     * Drift detection: the drift function (its routes, checks, reference baselines and its schedules' firings), its
+     * rights, and the rule that hands {@code DriftDetected} to the train function (whose code decides whether a job
+     * starts: spec, {@code retrain}, cooldown).
+     */
+    private JavaFunction driftFunction(Settings settings, Map<String, String> shared, TrainingSchedules schedules) {
+        var fn = new JavaFunction(this, "Drift", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "drift", "io.mlserve.function.drift.DriftHandler::handleRequest", 1536, Duration.minutes(5),
+                with(shared, Map.of(
+                        "DATA_BUCKET", dataBucket.getBucketName(),
+                        "EVENT_BUS_NAME", "default",
+                        "POWERTOOLS_SERVICE_NAME", "drift"))));
+        var role = fn.function();
+        // registry table: versions and aliases (Get, Query), drift config and summaries (Put; history by Query)
+        registryTable.grant(role, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
+        predictionsTable.grant(role, "dynamodb:Query"); // the production version's logged rows
+        modelsBucket.grantRead(role); // manifests, model bytes, baselines
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(modelsBucket.arnForObjects(BASELINE_KEYS)))
+                .build());
+        // reference CSVs may be anywhere in the data bucket; ListBucket turns a missing one into a 404
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(dataBucket.arnForObjects("*")))
+                .build());
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(dataBucket.getBucketArn()))
+                .build());
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(dataBucket.arnForObjects(DRIFT_PREFIX + "*")))
+                .build());
+        EventBus.fromEventBusName(this, "DriftEventsBus", "default").grantPutEventsTo(role);
+        schedules.addScheduledFunction(role);
+
+        // DriftDetected → the train function (input: the event as is); undeliverable events go to a DLQ
+        Rule.Builder.create(this, "DriftDetectedToTraining")
+                .description("mlserve: drift on a model may start its retraining (the train function checks spec, retrain, cooldown)")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("mlserve.drift"))
+                        .detailType(List.of("DriftDetected"))
+                        .build())
+                .targets(List.of(new LambdaFunction(training.trainFunction.function(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(deadLetterQueue("DriftDetectedDlq"))
+                        .retryAttempts(4)
+                        .maxEventAge(Duration.hours(2))
+                        .build())))
+                .build();
+        return fn;
     }
 
     /**
@@ -696,7 +762,8 @@ public final class ServingStack extends Stack {
         // with 413 and more than MAX_INSTANCES_PER_REQUEST rows with 400 before any inference.
         var integrations = Map.of(
                 "predict", new LambdaIntegration(predictTarget),
-                "registry", new LambdaIntegration(registry.function()));
+                "registry", new LambdaIntegration(registry.function()),
+                "drift", new LambdaIntegration(drift.function()));
         var validator = restApi.addRequestValidator("Validator", RequestValidatorOptions.builder()
                 // a body model cannot express "the features of this model"; the function validates bodies against the manifest
                 .validateRequestParameters(true).validateRequestBody(true).build());
@@ -783,6 +850,9 @@ public final class ServingStack extends Stack {
         alarms.alarm("BatchErrors", AlarmTopic.Spec.once(
                 "mlserve batch: the batch function failed a step (retried or not); see its log",
                 batch.function().metricErrors(sum), 1));
+        alarms.alarm("DriftErrors", AlarmTopic.Spec.once(
+                "mlserve drift: the drift function failed (a check, a schedule firing or a route); see its log",
+                drift.function().metricErrors(sum), 1));
         for (var fn : List.of(predict, registry, authorizer)) {
             alarms.alarm(fn.getNode().getId() + "Throttles", AlarmTopic.Spec.once(
                     "mlserve " + fn.getNode().getId() + ": Lambda throttled invocations (callers got 429/500)",
@@ -821,6 +891,7 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "BatchFunctionName").value(batch.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "TrainStateMachineArn").value(training.trainJobs.getStateMachineArn()).build();
         CfnOutput.Builder.create(this, "TrainFunctionName").value(training.trainFunction.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "DriftFunctionName").value(drift.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
@@ -828,7 +899,7 @@ public final class ServingStack extends Stack {
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction, drift)) {
             suppressFunctionFindings(fn);
         }
         NagSuppressions.addResourceSuppressions(training, List.of(
@@ -916,7 +987,9 @@ public final class ServingStack extends Stack {
                                 "Resource::<" + logicalId(jobsTable) + ".Arn>/index/*",
                                 "Resource::<" + logicalId(dataBucket) + ".Arn>/*",
                                 "Resource::<" + logicalId(dataBucket) + ".Arn>/" + OUTPUT_PREFIX + "*",
-                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + WORK_PREFIX + "*"))
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + WORK_PREFIX + "*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + DRIFT_PREFIX + "*",
+                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + BASELINE_KEYS))
                         .build()), true);
     }
 
@@ -962,6 +1035,11 @@ public final class ServingStack extends Stack {
     /** @return training: the train function and the TrainJobs state machine */
     public TrainJobs training() {
         return training;
+    }
+
+    /** @return the drift function */
+    public JavaFunction drift() {
+        return drift;
     }
 
     /** @return the dead-letter queues of the asynchronous functions */

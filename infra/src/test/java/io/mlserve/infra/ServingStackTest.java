@@ -47,6 +47,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/batch/target/batch.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/train/target"));
         Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/drift/target"));
+        Files.writeString(repo.resolve("functions/drift/target/drift.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -161,7 +163,8 @@ class ServingStackTest {
     void api_shouldHaveEveryRouteOfTheContract_andNoOther() {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
-                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train")) {
+                "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train", "drift", "config",
+                "history", "report", "{version}", "baseline")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -173,7 +176,43 @@ class ServingStackTest {
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
                         "GET /models/{name}/audit admin", "GET /predictions admin",
                         "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict",
-                        "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin");
+                        "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin",
+                        "PUT /models/{name}/drift/config admin", "GET /models/{name}/drift/config admin", "POST /models/{name}/drift admin",
+                        "GET /models/{name}/drift predict", "GET /models/{name}/drift/history predict",
+                        "GET /models/{name}/drift/report predict", "PUT /models/{name}/versions/{version}/baseline admin");
+    }
+
+    @Test
+    void drift_shouldBeAFunctionWithItsRights_itsSchedules_andTheRuleToTraining() {
+        // GIVEN
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.drift.DriftHandler::handleRequest", "Runtime", "java21", "MemorySize", 1536,
+                "Timeout", 300,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("POWERTOOLS_SERVICE_NAME", "drift",
+                        "EVENT_BUS_NAME", "default", "SCHEDULE_GROUP", Match.anyValue(), "SCHEDULER_ROLE_ARN", Match.anyValue(),
+                        "DATA_BUCKET", Match.anyValue())))));
+        var statements = statementsOf("Drift");
+        var text = statements.toString();
+
+        // THEN its rights: read the log and the registry, write configs and summaries, reports under drift/, baselines
+        assertThat(all(statements, "Action")).contains("dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject",
+                "s3:GetObject", "s3:ListBucket", "events:PutEvents", "scheduler:CreateSchedule", "scheduler:DeleteSchedule",
+                "iam:PassRole").doesNotContain("*", "dynamodb:DeleteItem", "dynamodb:Scan", "s3:DeleteObject*");
+        assertThat(all(statements, "Resource")).doesNotContain("*");
+        assertThat(text).contains("/drift/*").contains("/models/*/*/baseline.json").contains("event-bus/default")
+                .contains(":schedule/mlserve-");
+        // the scheduler's role may invoke the drift function, and DriftDetected goes to the train function
+        var schedulerPolicy = aws.findResources("AWS::IAM::Policy", Map.of("Properties", Map.of("PolicyName",
+                Match.stringLikeRegexp("TrainingSchedulesSchedulerRole.*"))));
+        assertThat(schedulerPolicy.toString()).contains(logicalId(awsStack.drift().function()));
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of("source", List.of("mlserve.drift"), "detail-type", List.of("DriftDetected")),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", arnOf(awsStack.training().trainFunction.function()),
+                        "DeadLetterConfig", Match.anyValue()))),
+                "State", "ENABLED"));
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(awsStack.drift().function()))))));
     }
 
     @SuppressWarnings("unchecked")
@@ -323,8 +362,8 @@ class ServingStackTest {
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
         // one per function, the batch machine's two (its own + Distributed Map), the upload rule's, the train machine's and
-        // the training schedules' role
-        assertThat(policies).hasSize(11);
+        // the training schedules' role (the drift function's is one of the "one per function")
+        assertThat(policies).hasSize(12);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -409,16 +448,16 @@ class ServingStackTest {
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "ReservedConcurrentExecutions", 10));
         // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
-        // its candidates' Map (at most 8 per job, one job per model)
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 4);
+        // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 5);
     }
 
     @Test
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        assertThat(queues).hasSize(3); // + the batch upload rule's DLQ
-        aws.resourceCountIs("AWS::SQS::Queue", 3);
+        assertThat(queues).hasSize(4); // + the batch upload rule's DLQ and the DriftDetected rule's
+        aws.resourceCountIs("AWS::SQS::Queue", 4);
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -472,9 +511,9 @@ class ServingStackTest {
 
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
-        // API 5xx rate, log write failures, guard errors, DLQ depth (x3), throttles (x3), API 429s,
-        // batch executions failed, batch function errors
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 12);
+        // API 5xx rate, log write failures, guard errors, DLQ depth (x4), throttles (x3), API 429s,
+        // batch executions failed, batch function errors, drift function errors
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 14);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

@@ -106,6 +106,39 @@ public final class TrainingSchedules extends Construct {
         }
     }
 
+    /**
+     * Lets another function's schedules live in this group (drift: {@code drift-<model>}, made by the drift function
+     * itself): the scheduler role may invoke it, and it may create, change, read and delete this group's schedules,
+     * passing this role to the scheduler only.
+     *
+     * @param fn the function the schedules invoke and which manages them
+     */
+    public void addScheduledFunction(Function fn) {
+        schedulerRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("lambda:InvokeFunction"))
+                .resources(List.of(fn.getFunctionArn()))
+                .build());
+        fn.addEnvironment("SCHEDULE_GROUP", groupName);
+        fn.addEnvironment("SCHEDULER_ROLE_ARN", schedulerRole.getRoleArn());
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule",
+                        "scheduler:GetSchedule"))
+                .resources(List.of(schedulesArn()))
+                .build());
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iam:PassRole"))
+                .resources(List.of(schedulerRole.getRoleArn()))
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "scheduler.amazonaws.com")))
+                .build());
+        NagSuppressions.addResourceSuppressions(fn, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .reason("schedules are created at run time, one per model (<kind>-<model>): the rights cover the schedules of "
+                        + "this stack's own group only")
+                .appliesTo(List.of(RegexAppliesTo.builder()
+                        .regex("/^Resource::arn:<AWS::Partition>:scheduler:.+:schedule\\/" + groupName + "\\/\\*$/g")
+                        .build()))
+                .build()), true);
+    }
+
     /** @return every schedule of this group, as IAM names them */
     private String schedulesArn() {
         return Stack.of(this).formatArn(ArnComponents.builder()
