@@ -80,7 +80,11 @@ class AuthorizerHandlerTest {
                 STAGE + "/GET/predictions",
                 STAGE + "/PUT/models/*/training",
                 STAGE + "/GET/models/*/training",
-                STAGE + "/POST/models/*/train");
+                STAGE + "/POST/models/*/train",
+                STAGE + "/PUT/models/*/drift/config",
+                STAGE + "/GET/models/*/drift/config",
+                STAGE + "/POST/models/*/drift",
+                STAGE + "/PUT/models/*/versions/*/baseline");
         assertThat(statements(response)).allMatch(s -> "execute-api:Invoke".equals(s.get("Action")));
         assertThat(response.getPolicyDocument()).containsEntry("Version", "2012-10-17");
     }
