@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick start: build, start the emulator, deploy the stack, publish the iris model, print a prediction, and train the
-# two trainable examples (models/housing-price, models/telco-churn) from their data and specs.
+# Quick start: build, start the emulator, deploy the stack, publish the iris model, give it a drift baseline from its
+# reference data, print a prediction, and train the two trainable examples (models/housing-price, models/telco-churn)
+# from their data and specs.
 # Leaves the emulator running; stack outputs and the local API keys are in localstack/outputs.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,18 @@ echo "== publish models/iris (checked against its ONNX graph and samples, regist
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar functions/cli/target/mlserve.jar \
   publish models/iris --bucket "$bucket" --registry-table "$registry_table"
 
+echo "== iris drift baseline: models/iris/iris.csv to s3://<data bucket>/reference/iris/, PUT through the API (admin key)"
+data_bucket=$(output DataBucketName)
+admin_key=$(output AdminApiKey)
+iris_version=$(python3 -c 'import json; print(json.load(open("models/iris/manifest.json"))["version"])')
+python3 - "$data_bucket" <<'PY'
+import boto3, sys
+boto3.client("s3").upload_file("models/iris/iris.csv", sys.argv[1], "reference/iris/iris.csv")  # AWS_ENDPOINT_URL: the emulator
+PY
+curl -sS -f -X PUT "$api_url/models/iris/versions/$iris_version/baseline" -H "Content-Type: application/json" -H "x-api-key: $admin_key" \
+  --data "{\"data\": \"s3://$data_bucket/reference/iris/iris.csv\"}" \
+  | python3 -c 'import json,sys; b=json.load(sys.stdin); print("   baseline of iris version", b.get("version"), "from", b.get("rows"), "rows:", ", ".join(f["name"] for f in b.get("features", [])))'
+
 echo "== predict"
 cmd=(curl -sS -X POST "$api_url/models/iris/predict" -H "Content-Type: application/json" -H "x-api-key: $api_key" --data @models/iris/sample-request.json)
 shown=("${cmd[@]}"); shown[8]="x-api-key: <PredictApiKey>"  # the printed command never shows the key value
@@ -29,8 +42,6 @@ printf '%q ' "${shown[@]}"; echo
 "${cmd[@]}" | python3 -m json.tool
 
 echo "== training examples: data to s3://<data bucket>/training/<model>/, specs set through the API, one job each"
-data_bucket=$(output DataBucketName)
-admin_key=$(output AdminApiKey)
 python3 - "$data_bucket" <<'PY'
 import boto3, pathlib, sys
 s3 = boto3.client("s3")  # AWS_ENDPOINT_URL (setup.sh) points it at the emulator

@@ -3,8 +3,11 @@ package io.mlserve.function.train;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.mlserve.core.json.Json;
+import io.mlserve.core.training.DriftRetraining;
 import io.mlserve.core.training.TrainingJobSteps;
 import io.mlserve.core.training.TrainingService;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *       reason is that exception's message;</li>
  *   <li>a training schedule's firing (EventBridge Scheduler), {@code {"action": "start", "kind": "train", "model",
  *       "trigger": "schedule"}}: starts a job as the API does, or counts a no-op on the running one;</li>
- *   <li>an EventBridge event of detail-type {@code DriftDetected} ({@code detail.model}): the same with trigger drift.</li>
+ *   <li>an EventBridge event of detail-type {@code DriftDetected} ({@code detail.model}, routed here by the stack's rule):
+ *       through the retraining-storm guard ({@link DriftRetraining}: a training spec, {@code retrain: true} in the drift
+ *       config, the cooldown since the last drift start passed), then the same with trigger drift.</li>
  * </ul>
  * Env vars: {@link io.mlserve.aws.FunctionConfig}, {@link io.mlserve.aws.TrainingConfig}, {@code EVENT_BUS_NAME}.
  */
@@ -30,6 +35,7 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
 
     private final TrainingJobSteps steps;
     private final TrainingService training;
+    private final DriftRetraining driftRetraining;
 
     /** Called by the runtime once per execution environment (INIT): clients, trainer, ONNX Runtime. */
     public TrainHandler() {
@@ -37,12 +43,13 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private TrainHandler(Wiring wiring) {
-        this(wiring.steps(), wiring.training());
+        this(wiring.steps(), wiring.training(), wiring.driftRetraining());
     }
 
-    TrainHandler(TrainingJobSteps steps, TrainingService training) { // tests pass their own
+    TrainHandler(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining) { // tests pass their own
         this.steps = steps;
         this.training = training;
+        this.driftRetraining = driftRetraining;
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
 
     Map<String, Object> handle(Map<String, Object> input) {
         if ("DriftDetected".equals(input.get("detail-type")) && input.get("detail") instanceof Map<?, ?> detail) {
-            return start(String.valueOf(detail.get("model")), TrainingService.Trigger.DRIFT);
+            return startFromDrift(String.valueOf(detail.get("model")), detail.get("version"), eventTime(input.get("time")));
         }
         if (input.containsKey("action")) {
             var action = text(input, "action");
@@ -72,7 +79,15 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private Map<String, Object> start(String model, TrainingService.Trigger trigger) {
-        var outcome = training.startFromSchedule(model, trigger);
+        return report(model, trigger, training.startFromSchedule(model, trigger));
+    }
+
+    private Map<String, Object> startFromDrift(String model, Object version, Instant detectedAt) {
+        LOG.info("DriftDetected for {} version {} at {}", model, version, detectedAt);
+        return report(model, TrainingService.Trigger.DRIFT, driftRetraining.start(model, detectedAt));
+    }
+
+    private Map<String, Object> report(String model, TrainingService.Trigger trigger, TrainingService.TriggerOutcome outcome) {
         var out = new LinkedHashMap<String, Object>();
         out.put("model", model);
         out.put("trigger", trigger.specName());
@@ -92,6 +107,18 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
             }
         }
         return out;
+    }
+
+    /** The EventBridge envelope's {@code time}; the current time when absent or unreadable (it is only logged). */
+    private static Instant eventTime(Object time) {
+        if (time != null) {
+            try {
+                return Instant.parse(time.toString());
+            } catch (DateTimeParseException e) {
+                LOG.warn("DriftDetected event with an unreadable time '{}'", time);
+            }
+        }
+        return Instant.now();
     }
 
     /** Accepts {@code error} and {@code cause} as strings, or {@code error} as the Catch's {@code {"Error", "Cause"}} object. */

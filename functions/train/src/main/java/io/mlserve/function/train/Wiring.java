@@ -1,10 +1,12 @@
 package io.mlserve.function.train;
 
 import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbDriftConfigStore;
 import io.mlserve.aws.DynamoDbJobStore;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbTrainingLock;
 import io.mlserve.aws.DynamoDbTrainingSpecStore;
+import io.mlserve.aws.DynamoDbTrainingTriggers;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.EventBridgeSchedulerStore;
 import io.mlserve.aws.FunctionConfig;
@@ -16,6 +18,7 @@ import io.mlserve.aws.StepFunctionsJobLauncher;
 import io.mlserve.aws.TrainingConfig;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.schedule.ScheduledTask;
+import io.mlserve.core.training.DriftRetraining;
 import io.mlserve.core.training.TrainingJobSteps;
 import io.mlserve.core.training.TrainingService;
 import io.mlserve.onnx.OnnxModelLoader;
@@ -31,8 +34,9 @@ import java.util.Properties;
  *
  * @param steps the state machine's steps
  * @param training the start path of schedule and drift triggers (the same as the API's)
+ * @param driftRetraining the retraining-storm guard in front of it for DriftDetected events
  */
-record Wiring(TrainingJobSteps steps, TrainingService training) {
+record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining) {
     /** Bus of ModelTrained / ModelPromoted (default {@code default}). */
     static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
@@ -58,12 +62,15 @@ record Wiring(TrainingJobSteps steps, TrainingService training) {
         var steps = new TrainingJobSteps(jobs, lock, new S3TrainingDataSource(s3, training.dataBucket()), new TribuoModelTrainer(), loader,
                 new S3BlobStore(s3), config.modelsBucket(), store, registry, new S3BaselineStore(s3, config.modelsBucket()), events, clock,
                 codeVersion());
-        var service = new TrainingService(new DynamoDbTrainingSpecStore(dynamoDb, config.registryTable(), training.dataBucket()), lock, jobs,
+        var specs = new DynamoDbTrainingSpecStore(dynamoDb, config.registryTable(), training.dataBucket());
+        var service = new TrainingService(specs, lock, jobs,
                 new StepFunctionsJobLauncher(AwsClients.stepFunctions(), training.stateMachineArn()),
                 new EventBridgeSchedulerStore(AwsClients.scheduler(), training.scheduleGroup(),
                         Map.of(ScheduledTask.TRAIN, training.trainFunctionArn()), training.schedulerRoleArn()),
                 training.dataBucket(), clock);
-        return new Wiring(steps, service);
+        var driftRetraining = new DriftRetraining(service, specs, new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()),
+                new DynamoDbTrainingTriggers(dynamoDb, config.registryTable()), clock);
+        return new Wiring(steps, service, driftRetraining);
     }
 
     /** @return this build's version (from the jar), or {@code dev} when run from classes */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlserve.core.baseline.Baseline;
 import io.mlserve.core.baseline.BaselineStore;
+import io.mlserve.core.drift.DriftConfig;
+import io.mlserve.core.drift.DriftConfigStore;
 import io.mlserve.core.jobs.JobStatus;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
@@ -12,12 +14,15 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.store.ModelStore;
 import io.mlserve.core.testing.InMemoryBlobStore;
+import io.mlserve.core.testing.InMemoryDriftStores;
 import io.mlserve.core.testing.InMemoryJobStore;
 import io.mlserve.core.testing.InMemoryModelRegistry;
 import io.mlserve.core.testing.InMemoryScheduleStore;
 import io.mlserve.core.testing.InMemoryTrainingDataSource;
 import io.mlserve.core.testing.InMemoryTrainingLock;
 import io.mlserve.core.testing.InMemoryTrainingSpecStore;
+import io.mlserve.core.testing.InMemoryTrainingTriggers;
+import io.mlserve.core.training.DriftRetraining;
 import io.mlserve.core.training.TrainingDataException;
 import io.mlserve.core.training.TrainingJobSteps;
 import io.mlserve.core.training.TrainingService;
@@ -75,7 +80,10 @@ class TrainHandlerTest {
             }, clock, "test");
     private final TrainingService service = new TrainingService(specs, lock, jobs, launched::add, new InMemoryScheduleStore(), "data",
             clock);
-    private final TrainHandler handler = new TrainHandler(steps, service);
+    private final InMemoryDriftStores.Configs driftConfigs = new InMemoryDriftStores.Configs();
+    private final InMemoryTrainingTriggers triggers = new InMemoryTrainingTriggers();
+    private final TrainHandler handler = new TrainHandler(steps, service,
+            new DriftRetraining(service, specs, driftConfigs, triggers, clock));
 
     @Test
     void handle_shouldTrainRegisterAndPromote_fromAScheduleFiringThroughEveryStep() {
@@ -122,13 +130,38 @@ class TrainHandlerTest {
     }
 
     @Test
-    void handle_shouldStartWithTriggerDrift_forADriftDetectedEvent() {
+    void handle_shouldStartWithTriggerDrift_forADriftDetectedEvent_whenRetrainIsOn() {
         putSpec(null);
+        retrain(true);
 
-        var out = handler.handle(Map.of("detail-type", "DriftDetected", "source", "mlserve.drift", "detail", Map.of("model", MODEL)));
+        var out = handler.handle(driftDetected());
 
         assertThat(out).containsEntry("started", true).containsEntry("trigger", "drift");
         assertThat(jobs.find((String) out.get("jobId")).orElseThrow().details()).containsEntry("trigger", "drift");
+        assertThat(triggers.lastDriftStart(MODEL)).isPresent();
+    }
+
+    @Test
+    void handle_shouldSkipADriftDetectedEvent_whenRetrainIsOff_orWithinTheCooldown() {
+        // GIVEN no drift config (retrain off by default)
+        putSpec(null);
+        var off = handler.handle(driftDetected());
+
+        // WHEN retrain is turned on: the first event starts a job; once it has ended, a second within the cooldown does not
+        retrain(true);
+        var first = handler.handle(driftDetected());
+        var jobId = (String) first.get("jobId");
+        jobs.finish(jobId, JobStatus.SUCCEEDED, List.of(), List.of(), null, clock.instant().toString());
+        lock.release(MODEL, jobId);
+        var second = handler.handle(driftDetected());
+
+        // THEN
+        assertThat(off).containsEntry("started", false);
+        assertThat((String) off.get("reason")).contains("retrain off");
+        assertThat(first).containsEntry("started", true);
+        assertThat(second).containsEntry("started", false).doesNotContainKey("runningJobId");
+        assertThat((String) second.get("reason")).contains("cooldown");
+        assertThat(launched).containsExactly(jobId);
     }
 
     @Test
@@ -189,5 +222,16 @@ class TrainHandlerTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private void retrain(boolean on) {
+        var d = DriftConfig.defaults();
+        driftConfigs.put(MODEL, new DriftConfigStore.StoredConfig(
+                new DriftConfig(d.schedule(), d.window(), d.minSamples(), d.thresholds(), on, 60), "2026-11-26T08:00:00Z", "admin"));
+    }
+
+    private static Map<String, Object> driftDetected() {
+        return Map.of("detail-type", "DriftDetected", "source", "mlserve.drift", "time", "2026-11-26T09:00:00Z",
+                "detail", Map.of("model", MODEL, "version", "1", "driftedFeatures", List.of("tenure")));
     }
 }
