@@ -296,6 +296,12 @@ public final class ServingStack extends Stack {
                 "registry", "io.mlserve.function.registry.RegistryHandler::handleRequest", 1024, Duration.seconds(30),
                 with(shared, Map.of("POWERTOOLS_SERVICE_NAME", "registry")), 10));
         modelsBucket.grantRead(registry.function()); // registration validates the uploaded package
+        // registration with a "reference" stores the version's baseline, as the drift function's PUT .../baseline does
+        // (the reference CSV is read with the jobs API's GetObject/ListBucket on the data bucket: grantJobsApiAccess)
+        registry.function().addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject"))
+                .resources(List.of(modelsBucket.arnForObjects(BASELINE_KEYS)))
+                .build());
         grantRegistryAccess(registry);
         predictionsTable.grant(registry.function(), "dynamodb:Query"); // the prediction log API and stats (table + byModel)
 

@@ -373,7 +373,12 @@ class BatchJobsStackTest {
         assertThat(actionsOn(statements, objects(data, "*"))).containsExactly("s3:GetObject");
         assertThat(actionsOn(statements, data)).containsExactly("s3:ListBucket");
         assertThat(actionsOn(statements, Map.of("Ref", logicalId(awsStack.batchJobs())))).containsExactly("states:StartExecution");
-        assertThat(all(statements, "Action")).noneMatch(a -> a.startsWith("s3:Put"));
+        // the one S3 write is a registration's baseline (issue 9): baseline.json under models/ in the models bucket only
+        assertThat(actionsOn(statements, objects(arnOf(awsStack.modelsBucket()), ServingStack.BASELINE_KEYS)))
+                .containsExactly("s3:PutObject");
+        assertThat(statements.stream().filter(st -> listOf(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("s3:Put")))
+                .flatMap(st -> listOf(st.get("Resource")).stream()).toList())
+                .containsExactly(objects(arnOf(awsStack.modelsBucket()), ServingStack.BASELINE_KEYS));
         // the training schedules' rights (a schedule per model, deleted with its spec) are TrainingSchedulesTest's
         assertNoWildcardsOrDeletes(statements.stream().filter(st -> !listOf(st.get("Action")).toString().contains("scheduler:")
                 && !listOf(st.get("Action")).contains("dynamodb:DeleteItem")).toList());

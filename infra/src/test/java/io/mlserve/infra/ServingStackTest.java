@@ -410,12 +410,19 @@ class ServingStackTest {
     }
 
     @Test
-    void registryRole_shouldWriteRegistry_readPredictions_andNeverWriteModels() {
+    void registryRole_shouldWriteRegistry_readPredictions_andNeverWriteModels_onlyBaselines() {
         var statements = statementsOf("Registry");
 
         assertThat(all(statements, "Action")).contains("s3:GetObject*", "dynamodb:PutItem", "dynamodb:Query")
-                .doesNotContain("*", "s3:*", "dynamodb:*", "s3:PutObject", "s3:DeleteObject*");
+                .doesNotContain("*", "s3:*", "dynamodb:*", "s3:DeleteObject*");
         assertThat(all(statements, "Resource")).doesNotContain("*");
+        // the one S3 write: a registration with a "reference" stores the version's baseline.json (issue 9), nothing else
+        var puts = statements.stream().filter(st -> listOf(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("s3:Put")))
+                .toList();
+        assertThat(puts).hasSize(1);
+        assertThat(listOf(puts.get(0).get("Action"))).containsExactly("s3:PutObject");
+        assertThat(listOf(puts.get(0).get("Resource"))).containsExactly(Map.of("Fn::Join", List.of("",
+                List.of(arnOf(awsStack.modelsBucket()), "/" + ServingStack.BASELINE_KEYS))));
     }
 
     @Test

@@ -122,6 +122,31 @@ public final class BaselineService {
         } catch (IOException e) {
             throw new UncheckedIOException("the manifest of " + model + " version " + version + " is unreadable", e);
         }
+        return store(compute(ref, manifest, stored.onnx(), key));
+    }
+
+    /**
+     * A baseline computed but not yet stored ({@link #compute}, then {@link #store}).
+     *
+     * @param ref the version
+     * @param baseline the baseline
+     * @param skippedRows rows the manifest's checks refused
+     */
+    public record Computed(ModelRef ref, Baseline baseline, long skippedRows) {}
+
+    /**
+     * Computes a version's baseline from reference data without storing it, so that a caller (registration with a
+     * {@code reference}) can refuse bad data before committing anything. The version need not be registered yet.
+     *
+     * @param ref the version
+     * @param manifest its manifest
+     * @param onnx its ONNX bytes
+     * @param key the CSV's key in the data bucket ({@link #referenceKey})
+     * @return the baseline, for {@link #store}
+     * @throws NotFoundException {@code INPUT_NOT_FOUND} when there is no such object
+     * @throws MlServeException {@value #INVALID_REFERENCE_DATA} (422), as {@link #putBaseline}
+     */
+    public Computed compute(ModelRef ref, ModelManifest manifest, byte[] onnx, String key) {
         String uri = "s3://" + dataBucket + "/" + key;
         if (blobs.head(dataBucket, key).isEmpty()) {
             throw inputNotFound(uri);
@@ -130,7 +155,7 @@ public final class BaselineService {
         var accepted = new ArrayList<String[]>();
         var predictions = new ArrayList<Prediction>();
         long skipped = 0;
-        try (var predictor = loader.load(manifest, stored.onnx());
+        try (var predictor = loader.load(manifest, onnx);
                 var in = blobs.openFrom(dataBucket, key, 0);
                 var csv = CsvReader.builder().ignoreDifferentFieldCount(true).detectBomHeader(true)
                         .ofCsvRecord(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16))) {
@@ -199,9 +224,21 @@ public final class BaselineService {
         }
         var baseline = BaselineBuilder.build(ref, "reference", uri, clock.instant().truncatedTo(ChronoUnit.MILLIS).toString(), features,
                 accepted, manifest.task(), predictions);
+        return new Computed(ref, baseline, skipped);
+    }
+
+    /**
+     * Stores a computed baseline (replacing an earlier one).
+     *
+     * @param computed from {@link #compute}
+     * @return a summary of the stored baseline
+     */
+    public BaselineSummary store(Computed computed) {
+        var baseline = computed.baseline();
+        var ref = computed.ref();
         baselines.put(ref, baseline);
-        return new BaselineSummary(model, version, baseline.source(), baseline.data(), baseline.createdAt(), baseline.rows(), skipped,
-                baseline.features().stream().map(Column::of).toList(), Column.of(baseline.prediction()));
+        return new BaselineSummary(ref.name(), ref.version(), baseline.source(), baseline.data(), baseline.createdAt(), baseline.rows(),
+                computed.skippedRows(), baseline.features().stream().map(Column::of).toList(), Column.of(baseline.prediction()));
     }
 
     private String dataKey(JsonNode body) {
@@ -219,14 +256,26 @@ public final class BaselineService {
             throw new InvalidInputException("INVALID_FIELD", "unknown field(s): " + String.join(", ", problems) + "; the body takes only 'data'",
                     Map.of("fields", problems));
         }
-        var node = body.get("data");
+        return referenceKey(body.get("data"), "data");
+    }
+
+    /**
+     * The one check of a reference-data URI, shared by {@code PUT .../baseline} ({@code data}) and registration
+     * ({@code reference}): a string {@code s3://<data bucket>/<key>} naming an object, not a prefix.
+     *
+     * @param node the field's value
+     * @param field the field's name, for the error
+     * @return the object's key in the data bucket
+     * @throws InvalidInputException {@code INVALID_FIELD} (400) otherwise
+     */
+    public String referenceKey(JsonNode node, String field) {
         String prefix = "s3://" + dataBucket + "/";
-        if (!node.isTextual() || !node.textValue().startsWith(prefix) || node.textValue().length() == prefix.length()
+        if (node == null || !node.isTextual() || !node.textValue().startsWith(prefix) || node.textValue().length() == prefix.length()
                 || node.textValue().endsWith("/")) {
             var details = new LinkedHashMap<String, Object>();
-            details.put("field", "data");
-            details.put("value", node.isTextual() ? node.textValue() : node.toString());
-            throw new InvalidInputException("INVALID_FIELD", "'data' must be the URI of a CSV object in the data bucket: " + prefix
+            details.put("field", field);
+            details.put("value", node == null ? null : node.isTextual() ? node.textValue() : node.toString());
+            throw new InvalidInputException("INVALID_FIELD", "'" + field + "' must be the URI of a CSV object in the data bucket: " + prefix
                     + "<key>", details);
         }
         return node.textValue().substring(prefix.length());

@@ -59,6 +59,32 @@ public final class RegistryService {
      * @throws RegistryConflictException when the version is already registered
      */
     public RegisteredVersion register(String name, String location, String actor) {
+        return register(name, location, actor, (ref, manifest, onnx) -> {});
+    }
+
+    /** A last check of a validated version before it is registered (e.g. that its reference data makes a baseline). */
+    @FunctionalInterface
+    public interface BeforeRegister {
+        /**
+         * @param ref the version
+         * @param manifest its validated manifest
+         * @param onnx its ONNX bytes
+         * @throws MlServeException to refuse the registration (nothing is registered)
+         */
+        void check(ModelRef ref, ModelManifest manifest, byte[] onnx);
+    }
+
+    /**
+     * {@link #register(String, String, String)} with a last check that runs after the version's own validation and
+     * before anything is registered: an exception from it leaves the registry unchanged.
+     *
+     * @param name model name from the path
+     * @param location {@code s3://<models bucket>/models/<name>/<version>/}
+     * @param actor who asked
+     * @param beforeRegister the last check
+     * @return the registered version
+     */
+    public RegisteredVersion register(String name, String location, String actor, BeforeRegister beforeRegister) {
         ModelRef.checkName(name);
         var ref = parseLocation(name, location);
         if (registry.version(ref.name(), ref.version()).isPresent()) {
@@ -85,6 +111,7 @@ public final class RegistryService {
         } catch (ModelRejectedException e) {
             throw new ValidationFailedException(ref, e.problems());
         }
+        beforeRegister.check(ref, manifest, stored.onnx());
         var version = new RegisteredVersion(ref.name(), ref.version(), VersionStatus.CANDIDATE, canonical(ref),
                 manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor);
         registry.register(version, audit(name, "REGISTERED", ref.version(), null, null, actor, "validated: signature, sha256, "

@@ -2,6 +2,8 @@ package io.mlserve.function.registry;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mlserve.core.baseline.BaselineService;
+import io.mlserve.core.baseline.BaselineService.BaselineSummary;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The registry and prediction-log routes: request bodies read strictly, responses as records. */
 final class RegistryApi {
@@ -31,6 +34,15 @@ final class RegistryApi {
     private final RegistryService registry;
     private final ModelStore store;
     private final PredictionLogApi log;
+    private final BaselineService baselines;
+
+    /**
+     * What {@code POST /models/{name}/versions} answers when the body carried a {@code reference}.
+     *
+     * @param version the registered version
+     * @param baseline its baseline, computed from the reference data
+     */
+    record RegisteredWithBaseline(@JsonUnwrapped RegisteredVersion version, BaselineSummary baseline) {}
 
     /** @param models every model with its aliases */
     record ModelList(List<ModelSummary> models) {}
@@ -81,10 +93,11 @@ final class RegistryApi {
             OutputSpec output, Map<String, Double> metrics, String sha256, String createdAt, JsonNode producedBy,
             String manifestError) {}
 
-    RegistryApi(RegistryService registry, ModelStore store, PredictionLogApi log) {
+    RegistryApi(RegistryService registry, ModelStore store, PredictionLogApi log, BaselineService baselines) {
         this.registry = registry;
         this.store = store;
         this.log = log;
+        this.baselines = baselines;
     }
 
     /**
@@ -107,13 +120,32 @@ final class RegistryApi {
                 .route("GET", "/models/{name}", request -> HttpResponse.ok(describe(request.path("name"))))
                 .route("GET", "/models/{name}/versions", request ->
                         HttpResponse.ok(new VersionList(registry.describe(request.path("name")).versions())))
-                .route("POST", "/models/{name}/versions", request -> HttpResponse.created(registry.register(request.path("name"),
-                        JsonFields.requiredText(request.jsonObject(), "location"), request.caller().actor())))
+                .route("POST", "/models/{name}/versions", this::register)
                 .route("PUT", "/models/{name}/aliases/{alias}", this::setAlias)
                 .route("GET", "/models/{name}/audit", request -> HttpResponse.ok(new AuditList(registry.audit(request.path("name")))))
                 .route("GET", "/models/{name}/stats", request ->
                         HttpResponse.ok(log.stats(ModelRef.checkName(request.path("name")), request.query())))
                 .route("GET", "/predictions", request -> HttpResponse.ok(log.predictions(request.query())));
+    }
+
+    /**
+     * Registers a version; with {@code "reference": "s3://<data bucket>/<key>.csv"} also computes its baseline. The
+     * reference's URI is checked first and the baseline computed after the version's own validation but before it is
+     * registered: bad reference data (400, 404, 422) leaves nothing registered and nothing stored.
+     */
+    private HttpResponse register(HttpRequest request) {
+        var body = request.jsonObject();
+        var name = request.path("name");
+        var location = JsonFields.requiredText(body, "location");
+        var actor = request.caller().actor();
+        if (!body.has("reference")) {
+            return HttpResponse.created(registry.register(name, location, actor));
+        }
+        String key = baselines.referenceKey(body.get("reference"), "reference");
+        var computed = new AtomicReference<BaselineService.Computed>();
+        var version = registry.register(name, location, actor,
+                (ref, manifest, onnx) -> computed.set(baselines.compute(ref, manifest, onnx, key)));
+        return HttpResponse.created(new RegisteredWithBaseline(version, baselines.store(computed.get())));
     }
 
     private HttpResponse setAlias(HttpRequest request) {

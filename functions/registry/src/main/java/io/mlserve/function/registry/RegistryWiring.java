@@ -9,10 +9,13 @@ import io.mlserve.aws.DynamoDbTrainingSpecStore;
 import io.mlserve.aws.EventBridgeSchedulerStore;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.aws.S3BaselineStore;
+import io.mlserve.aws.S3BlobStore;
 import io.mlserve.aws.S3InputObjects;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.aws.StepFunctionsJobLauncher;
 import io.mlserve.aws.TrainingConfig;
+import io.mlserve.core.baseline.BaselineService;
 import io.mlserve.core.inference.ModelLoader;
 import io.mlserve.core.jobs.JobService;
 import io.mlserve.core.jobs.JobStore;
@@ -45,16 +48,20 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var dynamoDb = AwsClients.dynamoDb();
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
-                registryService(config, dynamoDb, store, clock),
+                registryService(config, dynamoDb, store, lazyOnnx(config), clock),
                 new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
     }
 
-    private static RegistryService registryService(FunctionConfig config, DynamoDbClient dynamoDb, S3ModelStore store, Clock clock) {
-        // ONNX Runtime loads its native library on first use: the guard never validates, so never pays for it
+    /** ONNX Runtime loads its native library on first use: the guard never validates, so never pays for it. */
+    private static ModelLoader lazyOnnx(FunctionConfig config) {
         var onnx = new AtomicReference<OnnxModelLoader>();
-        ModelLoader loader = (manifest, bytes) ->
+        return (manifest, bytes) ->
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
+    }
+
+    private static RegistryService registryService(FunctionConfig config, DynamoDbClient dynamoDb, S3ModelStore store, ModelLoader loader,
+            Clock clock) {
         return new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
                 config.modelsBucket(), clock);
     }
@@ -66,7 +73,11 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var dynamoDb = AwsClients.dynamoDb();
         var s3 = AwsClients.s3();
         var store = new S3ModelStore(s3, config.modelsBucket(), config.maxModelBytes());
-        var registry = registryService(config, dynamoDb, store, clock);
+        var loader = lazyOnnx(config);
+        var registry = registryService(config, dynamoDb, store, loader, clock);
+        // registration with a "reference" computes the version's baseline exactly as the drift function's PUT .../baseline
+        var baselines = new BaselineService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
+                new S3BlobStore(s3), new S3BaselineStore(s3, config.modelsBucket()), jobsConfig.dataBucket(), clock);
         var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
         var jobs = new JobService(jobStore(dynamoDb, jobsConfig.jobsTable()), new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 new S3InputObjects(s3), new StepFunctionsJobLauncher(AwsClients.stepFunctions(), jobsConfig.stateMachineArn()),
@@ -78,7 +89,7 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
                 new EventBridgeSchedulerStore(AwsClients.scheduler(), trainingConfig.scheduleGroup(),
                         Map.of(ScheduledTask.TRAIN, trainingConfig.trainFunctionArn()), trainingConfig.schedulerRoleArn()),
                 trainingConfig.dataBucket(), clock);
-        return new RegistryWiring(new RegistryApi(registry, store, log), new JobsApi(jobs), new TrainingApi(training), registry,
+        return new RegistryWiring(new RegistryApi(registry, store, log, baselines), new JobsApi(jobs), new TrainingApi(training), registry,
                 config.maxRequestBytes());
     }
 

@@ -47,7 +47,7 @@ class JobsApiTest {
         var jobs = new JobService(store, registry, (bucket, key) -> bucket.equals(BUCKET) ? Optional.ofNullable(objects.get(key))
                 : Optional.empty(), launched::add, BUCKET, clock);
         var wiring = new RegistryWiring(new RegistryApi(service, new InMemoryModelStore(), new PredictionLogApi(
-                new InMemoryPredictionLogReader(), clock)), new JobsApi(jobs), new TrainingApi(null), service, 1024 * 1024);
+                new InMemoryPredictionLogReader(), clock), null), new JobsApi(jobs), new TrainingApi(null), service, 1024 * 1024);
         return wiring.edge();
     }
 

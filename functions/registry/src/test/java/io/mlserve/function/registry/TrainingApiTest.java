@@ -50,7 +50,7 @@ class TrainingApiTest {
         var jobService = new JobService(jobs, registry, (bucket, key) -> Optional.empty(), id -> {}, BUCKET, clock);
         var training = new TrainingService(new InMemoryTrainingSpecStore(), lock, jobs, launched::add, schedules, BUCKET, clock);
         return new RegistryWiring(new RegistryApi(service, new InMemoryModelStore(), new PredictionLogApi(new InMemoryPredictionLogReader(),
-                clock)), new JobsApi(jobService), new TrainingApi(training), service, 1024 * 1024).edge();
+                clock), null), new JobsApi(jobService), new TrainingApi(training), service, 1024 * 1024).edge();
     }
 
     private APIGatewayProxyResponseEvent call(String method, String path, String body, String role) {
