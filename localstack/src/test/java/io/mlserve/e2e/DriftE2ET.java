@@ -108,6 +108,31 @@ class DriftE2ET {
     }
 
     @Test
+    @Order(1)
+    void registration_shouldComputeTheBaselineFromItsReference_andRegisterNothingWhenTheReferenceIsMissing() throws Exception {
+        var reference = "s3://" + dataBucket + "/reference/" + model + "/iris.csv";
+
+        // WHEN version 2 is registered with a reference
+        var registered = emulator.uploadAndRegister(IRIS, model, "2", null, reference);
+
+        // THEN it is registered (not promoted) with its baseline beside it
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        assertThat(registered.json().at("/baseline/rows").asLong()).isEqualTo(reference().size());
+        var stored = s3.getObjectAsBytes(b -> b.bucket(emulator.output("ModelsBucketName"))
+                .key("models/" + model + "/2/baseline.json")).asUtf8String();
+        assertThat(Emulator.JSON.readTree(stored).path("version").asText()).isEqualTo("2");
+
+        // AND a reference that does not exist refuses the registration whole
+        var missing = emulator.uploadAndRegister(IRIS, model, "3", null, "s3://" + dataBucket + "/reference/" + model + "/none.csv");
+        assertThat(missing.status()).as(missing.body()).isEqualTo(404);
+        assertThat(emulator.get("models/" + model + "/versions").body()).doesNotContain("\"3\"");
+    }
+
+    private List<String[]> reference() {
+        return reference;
+    }
+
+    @Test
     @Order(2)
     void check_shouldSayInsufficientData_whenTooFewRowsWereLogged() {
         // GIVEN a config with a small window and retrain on (the model has no training spec yet)

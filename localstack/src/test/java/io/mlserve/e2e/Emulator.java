@@ -134,6 +134,12 @@ final class Emulator {
      * registers it through the API, as a user would.
      */
     Response uploadAndRegister(java.nio.file.Path folder, String name, String version, byte[] onnxOverride) throws IOException {
+        return uploadAndRegister(folder, name, version, onnxOverride, null);
+    }
+
+    /** As above, the registration body also carrying {@code reference} (a CSV the version's drift baseline is made of) when not null. */
+    Response uploadAndRegister(java.nio.file.Path folder, String name, String version, byte[] onnxOverride, String reference)
+            throws IOException {
         var manifest = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(folder.resolve("manifest.json").toFile());
         manifest.put("name", name).put("version", version);
         var onnx = onnxOverride != null ? onnxOverride : java.nio.file.Files.readAllBytes(folder.resolve("model.onnx"));
@@ -141,8 +147,12 @@ final class Emulator {
             var store = new io.mlserve.aws.S3ModelStore(s3, output("ModelsBucketName"));
             store.putVersion(new io.mlserve.core.model.ModelRef(name, version), JSON.writeValueAsBytes(manifest), onnx);
         }
-        return post("models/" + name + "/versions", JSON.createObjectNode()
-                .put("location", "s3://" + output("ModelsBucketName") + "/models/" + name + "/" + version + "/").toString());
+        var body = JSON.createObjectNode()
+                .put("location", "s3://" + output("ModelsBucketName") + "/models/" + name + "/" + version + "/");
+        if (reference != null) {
+            body.put("reference", reference);
+        }
+        return post("models/" + name + "/versions", body.toString());
     }
 
     /** Publishes a folder as its manifest's name and version and makes it production (idempotent). */
