@@ -34,6 +34,7 @@ import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.liblinear.LibLinearClassificationTrainer;
 import org.tribuo.classification.liblinear.LinearClassificationType;
+import org.tribuo.classification.libsvm.LibSVMClassificationModel;
 import org.tribuo.classification.libsvm.LibSVMClassificationTrainer;
 import org.tribuo.classification.libsvm.SVMClassificationType;
 import org.tribuo.classification.sgd.fm.FMClassificationTrainer;
@@ -66,7 +67,8 @@ import org.tribuo.regression.slm.LARSLassoTrainer;
  * the trees; string features one-hot); for regression with a non-tree algorithm also standardise the target (undone in
  * the graph); build a Tribuo dataset; train with a freshly built Tribuo trainer at {@code invocationCount 0} and the
  * candidate's seed, so the same data, parameters and seed give the same model; export the inner graph (Tribuo's own
- * {@link ONNXExportable#exportONNXModel} or {@link TreeEnsembleExporter} for cart/random-forest) and compose it.
+ * {@link ONNXExportable#exportONNXModel}, {@link TreeEnsembleExporter} for cart/random-forest, or
+ * {@link BinarySvmExporter} for two-class libsvm) and compose it.
  * {@link TrainedModel#heldOutOutputs()} are Tribuo's own outputs on the test rows and the manifest metrics are
  * {@link Metrics#compute} on them.
  *
@@ -106,12 +108,6 @@ public final class TribuoModelTrainer implements Trainer {
         Algorithm algorithm = candidate.algorithm();
         if (!algorithm.tasks().contains(spec.task())) {
             throw new CandidateFailedException(algorithm.specName() + " cannot do " + spec.task().manifestName(), null);
-        }
-        if (algorithm == Algorithm.LIBSVM && spec.task() == Task.CLASSIFICATION && table.classes().size() == 2) {
-            // measured: up to 5e-4 apart on held-out rows, beyond the 1e-5 the registration check allows
-            throw new CandidateFailedException("libsvm cannot be offered for two classes: ONNX Runtime's SVMClassifier computes"
-                    + " binary probabilities differently from LIBSVM (they disagree by up to 5e-4); use it for three or more"
-                    + " classes, or pick liblinear or logistic-regression", null);
         }
         boolean tree = isTree(algorithm);
         var encoding = FeatureEncoding.learn(spec.features(), table, split.train(), !tree);
@@ -174,7 +170,11 @@ public final class TribuoModelTrainer implements Trainer {
         for (int j = 0; j < featureMap.size(); j++) {
             innerColumns.add(featureMap.get(j).getName());
         }
-        OnnxMl.ModelProto inner = innerGraph(candidate.algorithm(), model);
+        OnnxMl.ModelProto inner = candidate.algorithm() == Algorithm.LIBSVM && labels.size() == 2
+                && model instanceof LibSVMClassificationModel svm
+                // ONNX Runtime's SVMClassifier has its own two-class probabilities; LIBSVM's are Platt's sigmoid
+                ? BinarySvmExporter.export(svm, ONNX_DOMAIN)
+                : innerGraph(candidate.algorithm(), model);
         if (candidate.algorithm() == Algorithm.LIBLINEAR && labels.size() == 2) {
             inner = halveSoftmaxInput(inner);
         }

@@ -94,27 +94,14 @@ class TribuoModelTrainerTest {
     void train_shouldExportGraphEqualToTribuo_forEveryAlgorithm(String algorithm, Task task) throws OrtException {
         // GIVEN 400 generated rows and a small-enough candidate
         var spec = spec(task, algorithm, algorithm.equals("random-forest") ? "{\"trees\": 10}" : "{}");
-        String data = csv(task, 400, 42);
-        if (algorithm.equals("libsvm") && task == Task.CLASSIFICATION) {
-            data = data.replace(",red,zz,no", ",red,zz,maybe"); // three classes: see train_shouldFailLibsvm_whenTwoClasses
-        }
-        var table = table(spec, data);
+        var table = table(spec, csv(task, 400, 42));
         var split = DataSplit.of(table, spec.split(), task);
 
         // WHEN
         TrainedModel trained = new TribuoModelTrainer(CLOCK).train(spec, spec.candidates().get(0), table, split, "gen");
 
         // THEN the ONNX graph on raw per-feature values equals Tribuo's own outputs
-        float[][] onnx = score(trained.onnx(), spec, table, split.test(), null);
-        assertThat(onnx.length).isEqualTo(trained.heldOutOutputs().length);
-        for (int i = 0; i < onnx.length; i++) {
-            assertThat(onnx[i]).hasSize(trained.heldOutOutputs()[i].length);
-            for (int k = 0; k < onnx[i].length; k++) {
-                double expected = trained.heldOutOutputs()[i][k];
-                assertThat(Math.abs(onnx[i][k] - expected)).as("row %d column %d", i, k)
-                        .isLessThanOrEqualTo(1e-5 * Math.max(1, Math.abs(expected)));
-            }
-        }
+        assertOnnxEqualsTribuo(trained, spec, table, split);
         // AND the manifest is the core's contract, with sensible held-out metrics
         ModelManifest m = trained.manifest();
         assertThat(ManifestChecks.problems(new ModelRef("gen", TrainedModel.UNASSIGNED_VERSION), m)).isEmpty();
@@ -136,14 +123,44 @@ class TribuoModelTrainerTest {
         }
     }
 
-    @Test
-    void train_shouldFailLibsvm_whenTwoClasses() {
-        var spec = spec(Task.CLASSIFICATION, "libsvm", "{}");
-        var table = table(spec, csv(Task.CLASSIFICATION, 100, 4));
+    static Stream<Arguments> libsvmKernelsAndClassCounts() {
+        return Stream.of("rbf", "linear", "poly", "sigmoid")
+                .flatMap(k -> Stream.of(Arguments.of(k, 2), Arguments.of(k, 3)));
+    }
+
+    @ParameterizedTest(name = "{0} kernel, {1} classes")
+    @MethodSource("libsvmKernelsAndClassCounts")
+    void train_shouldExportLibsvmProbabilitiesEqualToTribuo_forEveryKernel(String kernel, int classes) throws OrtException {
+        // GIVEN generated rows with two classes (LIBSVM's Platt sigmoid) or three (pairwise coupling)
+        var spec = spec(Task.CLASSIFICATION, "libsvm", "{\"kernel\": \"%s\", \"coef0\": %s}"
+                .formatted(kernel, kernel.equals("poly") ? "1" : "0"));
+        String data = csv(Task.CLASSIFICATION, 400, 7);
+        if (classes == 3) {
+            data = data.replace(",red,zz,no", ",red,zz,maybe");
+        }
+        var table = table(spec, data);
         var split = DataSplit.of(table, spec.split(), Task.CLASSIFICATION);
 
-        assertThatThrownBy(() -> new TribuoModelTrainer(CLOCK).train(spec, spec.candidates().get(0), table, split, "gen"))
-                .isInstanceOf(CandidateFailedException.class).hasMessageContaining("two classes");
+        // WHEN
+        TrainedModel trained = new TribuoModelTrainer(CLOCK).train(spec, spec.candidates().get(0), table, split, "gen");
+
+        // THEN
+        assertThat(trained.manifest().output().labels()).hasSize(classes);
+        assertOnnxEqualsTribuo(trained, spec, table, split);
+    }
+
+    private static void assertOnnxEqualsTribuo(TrainedModel trained, TrainingSpec spec, TrainingTable table, DataSplit split)
+            throws OrtException {
+        float[][] onnx = score(trained.onnx(), spec, table, split.test(), null);
+        assertThat(onnx.length).isEqualTo(trained.heldOutOutputs().length);
+        for (int i = 0; i < onnx.length; i++) {
+            assertThat(onnx[i]).hasSize(trained.heldOutOutputs()[i].length);
+            for (int k = 0; k < onnx[i].length; k++) {
+                double expected = trained.heldOutOutputs()[i][k];
+                assertThat(Math.abs(onnx[i][k] - expected)).as("row %d column %d", i, k)
+                        .isLessThanOrEqualTo(1e-5 * Math.max(1, Math.abs(expected)));
+            }
+        }
     }
 
     @Test
