@@ -6,6 +6,7 @@ import io.github.cdklabs.cdknag.RegexAppliesTo;
 import io.mlserve.infra.constructs.AlarmTopic;
 import io.mlserve.infra.constructs.ApiErrorResponses;
 import io.mlserve.infra.constructs.JavaFunction;
+import io.mlserve.infra.constructs.JobSteps;
 import io.mlserve.infra.constructs.TrainJobs;
 import io.mlserve.infra.constructs.TrainingSchedules;
 import java.util.ArrayList;
@@ -81,13 +82,11 @@ import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
-import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.S3FileItemReaderProps;
 import software.amazon.awscdk.services.stepfunctions.S3JsonItemReader;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
-import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -646,25 +645,15 @@ public final class ServingStack extends Stack {
         return machine;
     }
 
-    /** A map in the order given (key, value, key, value…): payloads read as the contract writes them. */
     private static Map<String, Object> ordered(Object... keysAndValues) {
-        var map = new java.util.LinkedHashMap<String, Object>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
+        return JobSteps.ordered(keysAndValues);
     }
 
     private static CatchProps catchToFailStep() {
-        return CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build();
+        return JobSteps.toFailStep();
     }
 
-    /**
-     * A batch step: invokes the function (request/response) with the payload and passes its answer
-     * on. Retries what is not the job's fault: Lambda service errors, throttles and timeouts.
-     *
-     * @param payload the step's payload; null passes the state's input as is
-     */
+    /** A batch step (see {@link JobSteps#invoke}); a range that timed out is retried. */
     private static LambdaInvoke lambdaStep(Construct scope, String id, IFunction fn, Map<String, Object> payload) {
         return lambdaStep(scope, id, fn, payload, false);
     }
@@ -672,20 +661,7 @@ public final class ServingStack extends Stack {
     /** @param discardResult true: the state's output is its input (the fail step keeps the caught error) */
     private static LambdaInvoke lambdaStep(Construct scope, String id, IFunction fn, Map<String, Object> payload,
             boolean discardResult) {
-        var builder = LambdaInvoke.Builder.create(scope, id)
-                .lambdaFunction(fn)
-                .payload(payload == null ? TaskInput.fromJsonPathAt("$") : TaskInput.fromObject(payload))
-                .retryOnServiceExceptions(false); // replaced by the retry below (which adds throttles and timeouts)
-        var step = (discardResult ? builder.resultPath(JsonPath.DISCARD) : builder.outputPath("$.Payload")).build();
-        step.addRetry(RetryProps.builder()
-                .errors(List.of("Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                        "Lambda.ClientExecutionTimeoutException", "Lambda.TooManyRequestsException",
-                        "Lambda.Unknown", "Sandbox.Timedout", "States.Timeout"))
-                .interval(Duration.seconds(2))
-                .maxAttempts(3)
-                .backoffRate(2)
-                .build());
-        return step;
+        return JobSteps.invoke(scope, id, fn, payload, discardResult, true);
     }
 
     /**

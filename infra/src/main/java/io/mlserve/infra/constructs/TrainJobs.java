@@ -3,7 +3,6 @@ package io.mlserve.infra.constructs;
 import io.mlserve.infra.Artifacts;
 import io.mlserve.infra.DeployTarget;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -26,11 +25,9 @@ import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.Pass;
-import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
-import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
 import software.constructs.Construct;
 
@@ -156,7 +153,7 @@ public final class TrainJobs extends Construct {
                 "cause", JsonPath.stringAt("$.error.Cause")), true);
         failJob.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).build());
         failJob.next(failed);
-        var toFail = CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build();
+        var toFail = JobSteps.toFailStep();
 
         var prepare = step(flow, "Prepare", fn, ordered("step", "prepare", "jobId", JsonPath.stringAt("$.jobId")), false);
         prepare.addCatch(failJob, toFail);
@@ -169,7 +166,7 @@ public final class TrainJobs extends Construct {
                         "status", "FAILED",
                         "error", JsonPath.objectAt("$.error")))
                 .build();
-        candidate.addCatch(candidateDied, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+        candidate.addCatch(candidateDied, JobSteps.toFailStep());
         var candidates = software.amazon.awscdk.services.stepfunctions.Map.Builder.create(flow, "Candidates")
                 .itemsPath(JsonPath.stringAt("$.candidates"))
                 .itemSelector(ordered(
@@ -203,32 +200,12 @@ public final class TrainJobs extends Construct {
                 .build();
     }
 
-    /**
-     * A train step: invokes the function with the payload and passes its answer on. Retries Lambda's own failures
-     * (service errors, throttles), not timeouts: a step that ran 15 minutes would only run out of time again.
-     */
+    /** A training step (see {@link JobSteps#invoke}): a candidate that timed out is too big to retry, so timeouts are not. */
     private static LambdaInvoke step(Construct scope, String id, IFunction fn, Map<String, Object> payload, boolean discardResult) {
-        var builder = LambdaInvoke.Builder.create(scope, id)
-                .lambdaFunction(fn)
-                .payload(payload == null ? TaskInput.fromJsonPathAt("$") : TaskInput.fromObject(payload))
-                .retryOnServiceExceptions(false); // replaced by the retry below (which adds throttles)
-        var step = (discardResult ? builder.resultPath(JsonPath.DISCARD) : builder.outputPath("$.Payload")).build();
-        step.addRetry(RetryProps.builder()
-                .errors(List.of("Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-                        "Lambda.ClientExecutionTimeoutException", "Lambda.TooManyRequestsException", "Lambda.Unknown"))
-                .interval(Duration.seconds(2))
-                .maxAttempts(3)
-                .backoffRate(2)
-                .build());
-        return step;
+        return JobSteps.invoke(scope, id, fn, payload, discardResult, false);
     }
 
-    /** A map in the order given (key, value, key, value…): payloads read as the contract writes them. */
     private static Map<String, Object> ordered(Object... keysAndValues) {
-        var map = new LinkedHashMap<String, Object>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
+        return JobSteps.ordered(keysAndValues);
     }
 }

@@ -1,6 +1,5 @@
 package io.mlserve.function.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.batch.BatchInputException;
 import io.mlserve.core.batch.BlobOutput;
 import io.mlserve.core.batch.BlobStore;
@@ -15,6 +14,7 @@ import io.mlserve.core.jobs.JobIds;
 import io.mlserve.core.jobs.JobStatus;
 import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.jobs.RangeResult;
+import io.mlserve.core.jobs.FailureReason;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.EventPublisher;
@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Bulk prediction's steps, as the state machine calls them: claim → plan → range (one per byte range,
@@ -52,7 +53,6 @@ public final class BatchJobs {
     /** The {@code source} of batch events. */
     public static final String EVENT_SOURCE = "mlserve.batch";
     static final String INPUT_PREFIX = "batch/input/";
-    private static final int MAX_REASON = 1000;
 
     private final BlobStore blobs;
     private final JobStore jobs;
@@ -336,31 +336,7 @@ public final class BatchJobs {
      * "what failed: its message", never a stack trace.
      */
     static String reason(String error, String cause) {
-        String type = error;
-        String message = cause;
-        if (cause != null && cause.trim().startsWith("{")) {
-            try {
-                JsonNode node = Json.MAPPER.readTree(cause);
-                if (node.hasNonNull("errorMessage")) {
-                    message = node.get("errorMessage").asText();
-                }
-                if (node.hasNonNull("errorType")) {
-                    type = node.get("errorType").asText();
-                }
-            } catch (IOException e) {
-                // not JSON after all: keep the text
-            }
-        }
-        String reason;
-        if (type != null && type.endsWith("BatchInputException") && message != null) {
-            reason = message;
-        } else if (type != null && (type.startsWith("States.") || type.startsWith("Lambda.") || type.startsWith("Sandbox."))) {
-            reason = "the batch function did not finish (" + type + ")" + (message == null || message.isBlank() ? "" : ": " + message);
-        } else {
-            var simple = type == null ? "error" : type.substring(type.lastIndexOf('.') + 1);
-            reason = "internal error (" + simple + ")" + (message == null || message.isBlank() ? "" : ": " + message);
-        }
-        return abbreviate(reason.strip(), MAX_REASON);
+        return FailureReason.of(error, cause, "batch", Set.of("BatchInputException"));
     }
 
     private Map<String, Object> detail(Job job, JobStatus status) {

@@ -8,6 +8,7 @@ import io.mlserve.core.batch.BlobStore;
 import io.mlserve.core.error.NotFoundException;
 import io.mlserve.core.inference.ModelLoader;
 import io.mlserve.core.inference.Prediction;
+import io.mlserve.core.jobs.FailureReason;
 import io.mlserve.core.jobs.Job;
 import io.mlserve.core.jobs.JobStatus;
 import io.mlserve.core.jobs.JobStore;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A training job's steps, as the TrainJobs state machine calls them: {@link #prepare} → {@link #candidate}
@@ -309,31 +311,7 @@ public final class TrainingJobSteps {
      * @return the reason, at most 1000 characters
      */
     public static String reason(String error, String cause) {
-        String type = error;
-        String message = cause;
-        if (cause != null && cause.trim().startsWith("{")) {
-            try {
-                JsonNode node = Json.MAPPER.readTree(cause);
-                if (node.hasNonNull("errorMessage")) {
-                    message = node.get("errorMessage").asText();
-                }
-                if (node.hasNonNull("errorType")) {
-                    type = node.get("errorType").asText();
-                }
-            } catch (IOException e) {
-                // not JSON after all: keep the text
-            }
-        }
-        String reason;
-        if (type != null && (type.endsWith("TrainingDataException") || type.endsWith("TrainingFailedException")) && message != null) {
-            reason = message;
-        } else if (type != null && (type.startsWith("States.") || type.startsWith("Lambda.") || type.startsWith("Sandbox."))) {
-            reason = "the train function did not finish (" + type + ")" + (message == null || message.isBlank() ? "" : ": " + message);
-        } else {
-            var simple = type == null ? "error" : type.substring(type.lastIndexOf('.') + 1);
-            reason = "internal error (" + simple + ")" + (message == null || message.isBlank() ? "" : ": " + message);
-        }
-        return abbreviate(reason.strip(), MAX_REASON);
+        return FailureReason.of(error, cause, "train", Set.of("TrainingDataException", "TrainingFailedException"));
     }
 
     // --- candidate ---------------------------------------------------------------------------------------------
