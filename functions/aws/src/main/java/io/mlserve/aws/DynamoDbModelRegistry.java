@@ -174,6 +174,12 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         }
         putIfPresent(item, "createdAt", v.createdAt());
         putIfPresent(item, "createdBy", v.createdBy());
+        if (v.objectVersions() != null) {
+            item.put("objectVersions", AttributeValues.of(new LinkedHashMap<String, Object>(v.objectVersions())));
+        }
+        if (v.logShards() != null) {
+            item.put("logShards", AttributeValue.fromN(v.logShards().toString()));
+        }
         return item;
     }
 
@@ -185,8 +191,17 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
                 metrics.put(e.getKey(), Double.parseDouble(e.getValue().n()));
             }
         }
+        Map<String, String> objectVersions = null;
+        if (item.containsKey("objectVersions") && item.get("objectVersions").hasM()) {
+            objectVersions = new LinkedHashMap<>();
+            for (var e : item.get("objectVersions").m().entrySet()) {
+                objectVersions.put(e.getKey(), e.getValue().s());
+            }
+        }
+        Integer logShards = item.containsKey("logShards") ? Integer.valueOf(item.get("logShards").n()) : null;
         return new RegisteredVersion(s(item, "name"), s(item, "version"), VersionStatus.fromApi(s(item, "status")),
-                s(item, "location"), s(item, "sha256"), s(item, "task"), metrics, s(item, "createdAt"), s(item, "createdBy"));
+                s(item, "location"), s(item, "sha256"), s(item, "task"), metrics, s(item, "createdAt"), s(item, "createdBy"),
+                objectVersions, logShards);
     }
 
     private static Map<String, AttributeValue> toItem(AuditEntry a) {

@@ -37,6 +37,39 @@ public final class PredictionLogSchema {
     /** The GSI of model-wide reads: partition {@value #MODEL}, sort {@value #SK}, projection ALL. */
     public static final String BY_MODEL_INDEX = "byModel";
 
+    // --- sharded layout (issue 11), and ground truth (issue 12) ---
+    /** The row's shard, 0..logShards-1 ({@link io.mlserve.core.store.LogShards#shardOf}). */
+    public static final String SHARD = "shard";
+    /** Partition key of {@value #BY_MODEL_SHARD_INDEX}: {@code <model>#<shard>}. */
+    public static final String MODEL_SHARD = "modelShard";
+    /** The GSI of model-wide reads in the sharded layout: partition {@value #MODEL_SHARD}, sort {@value #SK}, projection ALL. */
+    public static final String BY_MODEL_SHARD_INDEX = "byModelShard";
+    /** The ground-truth label or value recorded by feedback (S for class labels, N for regression values). */
+    public static final String ACTUAL = "actual";
+    /** When the caller says the actual was observed (ISO-8601), optional. */
+    public static final String OBSERVED_AT = "observedAt";
+    /** When feedback recorded the actual (ISO-8601 millis UTC). */
+    public static final String LABELLED_AT = "labelledAt";
+
+    /**
+     * @param model model name
+     * @param version model version
+     * @param shard 0..logShards-1
+     * @return the partition key of one shard of that version's items: {@code <model>#<version>#<shard>}
+     */
+    public static String partitionKey(String model, String version, int shard) {
+        return model + "#" + version + "#" + shard;
+    }
+
+    /**
+     * @param model model name
+     * @param shard 0..logShards-1
+     * @return the {@value #MODEL_SHARD} value (partition of {@value #BY_MODEL_SHARD_INDEX})
+     */
+    public static String modelShard(String model, int shard) {
+        return model + "#" + shard;
+    }
+
     /** Fixed-width, so string order is time order. */
     public static final DateTimeFormatter SORTABLE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

@@ -14,6 +14,11 @@ import java.util.Map;
  * @param metrics the producer's metrics
  * @param createdAt ISO-8601 registration time
  * @param createdBy who registered it: {@code upload}, {@code training-job:<id>}, …
+ * @param objectVersions the S3 object version id of each file registration checked ({@code model.onnx},
+ *     {@code manifest.json}), which every function then fetches; null for versions registered before pinning
+ *     (until the backfill command records them) or in stores without object versions
+ * @param logShards how many partitions this version's prediction log is spread over (fixed at registration so
+ *     every reader knows exactly which exist); null for versions registered before sharding, read as 1
  */
 public record RegisteredVersion(
         String name,
@@ -24,13 +29,27 @@ public record RegisteredVersion(
         String task,
         Map<String, Double> metrics,
         String createdAt,
-        String createdBy) {
+        String createdBy,
+        Map<String, String> objectVersions,
+        Integer logShards) {
+
+    /** A version without pinned object versions or a shard count (as registered before both existed). */
+    public RegisteredVersion(String name, String version, VersionStatus status, String location, String sha256, String task,
+            Map<String, Double> metrics, String createdAt, String createdBy) {
+        this(name, version, status, location, sha256, task, metrics, createdAt, createdBy, null, null);
+    }
 
     /**
      * @param newStatus the status to set
      * @return a copy with that status
      */
     public RegisteredVersion withStatus(VersionStatus newStatus) {
-        return new RegisteredVersion(name, version, newStatus, location, sha256, task, metrics, createdAt, createdBy);
+        return new RegisteredVersion(name, version, newStatus, location, sha256, task, metrics, createdAt, createdBy,
+                objectVersions, logShards);
+    }
+
+    /** @return the log's shard count for this version (1 when none was recorded) */
+    public int logShardCount() {
+        return logShards == null ? 1 : logShards;
     }
 }
