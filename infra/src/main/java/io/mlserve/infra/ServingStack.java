@@ -168,6 +168,7 @@ public final class ServingStack extends Stack {
             new Route("GET", "/models", "registry", "predict"),
             new Route("GET", "/models/{name}", "registry", "predict"),
             new Route("GET", "/models/{name}/versions", "registry", "predict"),
+            new Route("GET", "/models/{name}/versions/{version}", "registry", "predict"),
             new Route("GET", "/models/{name}/stats", "registry", "predict"),
             new Route("POST", "/models/{name}/versions", "registry", "admin"),
             new Route("PUT", "/models/{name}/aliases/{alias}", "registry", "admin"),

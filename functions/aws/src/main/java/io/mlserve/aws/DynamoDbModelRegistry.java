@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The registry in one DynamoDB table, one partition per model ({@code pk = MODEL#<name>}):
@@ -111,10 +112,30 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         writes.add(expected.revision() == 0
                 ? put(item, "attribute_not_exists(pk)", Map.of())
                 : put(item, "revision = :expected", Map.of(":expected", AttributeValue.fromN(Long.toString(expected.revision())))));
-        statusChanges.forEach(v -> writes.add(put(toItem(v), "attribute_exists(pk)", Map.of())));
+        // only the status changes: a whole-item put would undo a concurrent backfill of the version's object versions
+        statusChanges.forEach(v -> writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(name, "VERSION#" + v.version())).conditionExpression("attribute_exists(pk)")
+                .updateExpression("SET #status = :status").expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":status", AttributeValue.fromS(v.status().apiName()))).build()).build()));
         writes.add(put(toItem(audit), null, Map.of()));
         transact(name, "the aliases of '" + name + "' changed since they were read (revision " + expected.revision()
                 + "); read them again and retry", writes);
+    }
+
+    @Override
+    public void pinObjectVersions(RegisteredVersion version, Map<String, String> objectVersions, AuditEntry audit) {
+        var sha = version.sha256() == null ? "attribute_not_exists(sha256)" : "sha256 = :sha";
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":pins", AttributeValues.of(new LinkedHashMap<String, Object>(objectVersions)));
+        if (version.sha256() != null) {
+            values.put(":sha", AttributeValue.fromS(version.sha256()));
+        }
+        var update = Update.builder().tableName(table).key(key(version.name(), "VERSION#" + version.version()))
+                .updateExpression("SET objectVersions = :pins")
+                .conditionExpression("attribute_exists(pk) AND attribute_not_exists(objectVersions) AND " + sha)
+                .expressionAttributeValues(values).build();
+        transact(version.name(), "version '" + version.version() + "' of '" + version.name() + "' changed or is already pinned",
+                List.of(TransactWriteItem.builder().update(update).build(), put(toItem(audit), null, Map.of())));
     }
 
     @Override

@@ -5,13 +5,20 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Model packages in S3: {@code models/<name>/<version>/model.onnx} and {@code manifest.json}. */
+/**
+ * Model packages in S3: {@code models/<name>/<version>/model.onnx} and {@code manifest.json}. In the versioned models
+ * bucket every read reports the object version it got, and reads of a registered version ask for its pinned ones.
+ */
 public final class S3ModelStore implements ModelStore {
     /** Default cap on model.onnx: a function holds the bytes and the session in memory at once. */
     public static final long DEFAULT_MAX_MODEL_BYTES = 256L * 1024 * 1024;
@@ -50,14 +57,88 @@ public final class S3ModelStore implements ModelStore {
     }
 
     @Override
-    public Optional<StoredModel> fetch(ModelRef ref) {
+    public Optional<StoredModel> fetch(ModelRef ref, Map<String, String> objectVersions) {
         var prefix = versionPrefix(ref);
-        var manifest = get(ref, prefix + "manifest.json", MAX_MANIFEST_BYTES);
+        var manifest = get(ref, prefix + MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE), MAX_MANIFEST_BYTES);
         if (manifest.isEmpty()) {
             return Optional.empty();
         }
-        var onnx = get(ref, prefix + "model.onnx", maxModelBytes);
-        return onnx.map(bytes -> new StoredModel(manifest.get(), bytes));
+        var onnx = get(ref, prefix + MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE), maxModelBytes);
+        if (onnx.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredModel(manifest.get().bytes(), onnx.get().bytes(),
+                readVersions(onnx.get().versionId(), manifest.get().versionId())));
+    }
+
+    /** HEADs each file at its pinned object version: nothing is downloaded. */
+    @Override
+    public boolean available(ModelRef ref, Map<String, String> objectVersions) {
+        var prefix = versionPrefix(ref);
+        return exists(prefix + MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE))
+                && exists(prefix + MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE));
+    }
+
+    /**
+     * Every object version of one of a version's files, newest first (the backfill looks for the ones registration read).
+     *
+     * @param ref model version
+     * @param file {@link #MODEL_FILE} or {@link #MANIFEST_FILE}
+     * @return the object version ids of that exact key (delete markers left out)
+     */
+    public List<String> objectVersions(ModelRef ref, String file) {
+        var key = versionPrefix(ref) + file;
+        var ids = new ArrayList<String>();
+        s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(key)).versions().forEach(v -> {
+            if (v.key().equals(key)) {
+                ids.add(v.versionId());
+            }
+        });
+        return ids;
+    }
+
+    /**
+     * Reads one object version of one file (the backfill).
+     *
+     * @param ref model version
+     * @param file {@link #MODEL_FILE} or {@link #MANIFEST_FILE}
+     * @param versionId the object version, or null for the current object
+     * @return its bytes, empty when it does not exist
+     */
+    public Optional<byte[]> read(ModelRef ref, String file, String versionId) {
+        return get(ref, versionPrefix(ref) + file, versionId, file.equals(MODEL_FILE) ? maxModelBytes : MAX_MANIFEST_BYTES)
+                .map(ObjectRead::bytes);
+    }
+
+    /** An unversioned bucket answers without version ids: nothing to pin then. */
+    private static Map<String, String> readVersions(String onnxVersion, String manifestVersion) {
+        if (onnxVersion == null || manifestVersion == null) {
+            return null;
+        }
+        var read = new LinkedHashMap<String, String>();
+        read.put(MODEL_FILE, onnxVersion);
+        read.put(MANIFEST_FILE, manifestVersion);
+        return read;
+    }
+
+    private boolean exists(String key, String versionId) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key).versionId(versionId));
+            return true;
+        } catch (S3Exception e) {
+            if (gone(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * NoSuchKey, NoSuchVersion (a permanently deleted object version), or a delete marker asked for by version id
+     * (405): the object is not there to read.
+     */
+    private static boolean gone(S3Exception e) {
+        return e instanceof NoSuchKeyException || e.statusCode() == 404 || e.statusCode() == 405;
     }
 
     /**
@@ -75,9 +156,11 @@ public final class S3ModelStore implements ModelStore {
                 RequestBody.fromBytes(manifestJson));
     }
 
-    /** Reads an object after checking its size from the response headers, before its body is read. */
-    private Optional<byte[]> get(ModelRef ref, String key, long maxBytes) {
-        try (var in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+    private record ObjectRead(byte[] bytes, String versionId) {}
+
+    /** Reads an object (at an object version, when given) after checking its size from the response headers, before its body is read. */
+    private Optional<ObjectRead> get(ModelRef ref, String key, String versionId, long maxBytes) {
+        try (var in = s3.getObject(b -> b.bucket(bucket).key(key).versionId(versionId))) {
             Long length = in.response().contentLength();
             if (length != null && length > maxBytes) {
                 in.abort();
@@ -89,9 +172,12 @@ public final class S3ModelStore implements ModelStore {
                 throw new ModelRejectedException(ref.name(), ref.version(), List.of(key.substring(key.lastIndexOf('/') + 1)
                         + " is larger than the limit of " + maxBytes + " bytes"));
             }
-            return Optional.of(bytes);
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
+            return Optional.of(new ObjectRead(bytes, in.response().versionId()));
+        } catch (S3Exception e) {
+            if (gone(e)) {
+                return Optional.empty();
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + bucket + "/" + key + " failed", e);
         }

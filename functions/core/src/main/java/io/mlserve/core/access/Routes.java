@@ -19,6 +19,7 @@ public final class Routes {
             new Route("GET", "/models", Role.PREDICT),
             new Route("GET", "/models/{name}", Role.PREDICT),
             new Route("GET", "/models/{name}/versions", Role.PREDICT),
+            new Route("GET", "/models/{name}/versions/{version}", Role.PREDICT),
             new Route("GET", "/models/{name}/stats", Role.PREDICT),
             new Route("POST", "/models/{name}/jobs", Role.PREDICT),
             new Route("GET", "/jobs", Role.PREDICT),

@@ -113,9 +113,10 @@ public final class BaselineService {
         ModelRef.checkName(model);
         ModelRef.checkVersion(version);
         String key = dataKey(body);
-        registry.version(model, version).orElseThrow(() -> NotFoundException.version(model, version));
-        var ref = new ModelRef(model, version);
-        var stored = models.fetch(ref).orElseThrow(() -> NotFoundException.version(model, version));
+        var registered = registry.version(model, version).orElseThrow(() -> NotFoundException.version(model, version));
+        var ref = registered.ref();
+        var stored = models.fetch(ref, registered.objectVersions())
+                .orElseThrow(() -> new io.mlserve.core.registry.VersionUnavailableException(ref, registered.objectVersions()));
         ModelManifest manifest;
         try {
             manifest = ModelManifest.parse(stored.manifestJson());

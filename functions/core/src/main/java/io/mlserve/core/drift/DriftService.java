@@ -14,6 +14,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.EventPublisher;
 import io.mlserve.core.registry.ModelRegistry;
 import io.mlserve.core.registry.RegisteredVersion;
+import io.mlserve.core.registry.VersionUnavailableException;
 import io.mlserve.core.schedule.ScheduleStore;
 import io.mlserve.core.schedule.ScheduledTask;
 import io.mlserve.core.store.ModelStore;
@@ -298,7 +299,9 @@ public final class DriftService {
     }
 
     private ModelManifest manifest(String model, String version) {
-        var stored = models.fetch(new ModelRef(model, version)).orElseThrow(() -> NotFoundException.version(model, version));
+        var registered = registry.version(model, version).orElseThrow(() -> NotFoundException.version(model, version));
+        var stored = models.fetch(registered.ref(), registered.objectVersions())
+                .orElseThrow(() -> new VersionUnavailableException(registered.ref(), registered.objectVersions()));
         try {
             return ModelManifest.parse(stored.manifestJson());
         } catch (IOException e) {

@@ -55,4 +55,15 @@ public interface ModelRegistry {
      * @return its audit trail, oldest first
      */
     List<AuditEntry> audit(String name);
+
+    /**
+     * Records the object versions of a version registered before pinning (the one-off backfill), with an audit
+     * entry, atomically — only if the version is still registered with the same sha256 and not pinned yet.
+     *
+     * @param version the version as read
+     * @param objectVersions file → object version id ({@code model.onnx}, {@code manifest.json})
+     * @param audit what to record
+     * @throws RegistryConflictException when the version is gone, already pinned, or changed
+     */
+    void pinObjectVersions(RegisteredVersion version, java.util.Map<String, String> objectVersions, AuditEntry audit);
 }

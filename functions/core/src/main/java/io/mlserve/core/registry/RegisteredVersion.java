@@ -48,6 +48,19 @@ public record RegisteredVersion(
                 objectVersions, logShards);
     }
 
+    /**
+     * @param pins the object version id of each file ({@code model.onnx}, {@code manifest.json})
+     * @return a copy pinned to those object versions
+     */
+    public RegisteredVersion withObjectVersions(Map<String, String> pins) {
+        return new RegisteredVersion(name, version, status, location, sha256, task, metrics, createdAt, createdBy, pins, logShards);
+    }
+
+    /** @return this version's model name and version */
+    public io.mlserve.core.model.ModelRef ref() {
+        return new io.mlserve.core.model.ModelRef(name, version);
+    }
+
     /** @return the log's shard count for this version (1 when none was recorded) */
     public int logShardCount() {
         return logShards == null ? 1 : logShards;

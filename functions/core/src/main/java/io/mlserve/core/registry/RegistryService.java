@@ -112,8 +112,10 @@ public final class RegistryService {
             throw new ValidationFailedException(ref, e.problems());
         }
         beforeRegister.check(ref, manifest, stored.onnx());
+        // the object versions just validated: every function reads exactly these from now on
         var version = new RegisteredVersion(ref.name(), ref.version(), VersionStatus.CANDIDATE, canonical(ref),
-                manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor);
+                manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor)
+                .withObjectVersions(stored.objectVersions());
         registry.register(version, audit(name, "REGISTERED", ref.version(), null, null, actor, "validated: signature, sha256, "
                 + (manifest.samples() == null ? 0 : manifest.samples().size()) + " sample(s)"));
         return version;
@@ -127,6 +129,7 @@ public final class RegistryService {
      * @param version target version
      * @param actor who asked
      * @return the new aliases
+     * @throws VersionUnavailableException when the version's pinned object versions are gone from the model store
      */
     public Aliases setProduction(String name, String version, String actor) {
         var target = requireVersion(name, version);
@@ -134,6 +137,7 @@ public final class RegistryService {
         if (version.equals(current.production())) {
             return current;
         }
+        requireAvailable(target);
         boolean endsCanary = version.equals(current.canary());
         var updated = new Aliases(version, endsCanary ? null : current.canary(), endsCanary ? 0 : current.canaryWeight(),
                 endsCanary ? null : current.guard(), current.revision() + 1, now());
@@ -156,6 +160,7 @@ public final class RegistryService {
      * @param guard automatic rollback limits, or null for the defaults
      * @param actor who asked
      * @return the new aliases
+     * @throws VersionUnavailableException when the version's pinned object versions are gone from the model store
      */
     public Aliases setCanary(String name, String version, Integer weight, CanaryGuard guard, String actor) {
         if (weight == null || weight < 0 || weight > 100) {
@@ -171,6 +176,7 @@ public final class RegistryService {
             throw new InvalidInputException("CANARY_IS_PRODUCTION", "version '" + version + "' is already production",
                     Map.of("version", version));
         }
+        requireAvailable(target);
         var updated = new Aliases(current.production(), version, weight, (guard == null ? CanaryGuard.DEFAULT : guard).withDefaults(),
                 current.revision() + 1, now());
         var changes = new ArrayList<RegisteredVersion>();
@@ -213,6 +219,18 @@ public final class RegistryService {
         return new ModelEntry(name, registry.aliases(name), versions);
     }
 
+    /**
+     * @param name model name
+     * @param version version
+     * @return that version's registry record, with its pinned object versions
+     * @throws NotFoundException when it is not registered
+     */
+    public RegisteredVersion version(String name, String version) {
+        ModelRef.checkName(name);
+        ModelRef.checkVersion(version);
+        return registry.version(name, version).orElseThrow(() -> NotFoundException.version(name, version));
+    }
+
     /** @return every model with its aliases */
     public List<ModelEntry> list() {
         return registry.modelNames().stream().sorted().map(n -> new ModelEntry(n, registry.aliases(n), null)).toList();
@@ -243,6 +261,17 @@ public final class RegistryService {
         }
         ModelRef.checkVersion(version);
         return registry.version(name, version).orElseThrow(() -> NotFoundException.version(name, version));
+    }
+
+    /**
+     * Refuses to route traffic to a pinned version whose pinned object versions were permanently deleted: refused now
+     * rather than a 503 from every container that loads it later. Versions registered before pinning are not
+     * checked (their current files may legitimately change until {@code mlserve pin-versions} records them).
+     */
+    private void requireAvailable(RegisteredVersion target) {
+        if (target.objectVersions() != null && !store.available(target.ref(), target.objectVersions())) {
+            throw new VersionUnavailableException(target.ref(), target.objectVersions());
+        }
     }
 
     private ModelRef parseLocation(String name, String location) {

@@ -11,6 +11,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.Aliases;
 import io.mlserve.core.registry.ModelRegistry;
 import io.mlserve.core.registry.RegisteredVersion;
+import io.mlserve.core.registry.VersionUnavailableException;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -29,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * model's aliases (production, canary and its weight) at most every {@code aliasTtl}, so warm
  * containers follow a promotion or rollback within that time without a restart.
  *
- * <p>Only registered versions are served, and only with the bytes registration checked: the
+ * <p>Only registered versions are served, and only with the bytes registration checked: the object
+ * versions registration pinned are read (so overwriting the files changes nothing), and the
  * registry's sha256 must match model.onnx, besides the manifest's own checks. Failures that are the
  * model's fault (unregistered, rejected) are remembered for {@code aliasTtl} so a broken model does
  * not cost a download per request; transient registry or store errors are not remembered. When the
@@ -182,7 +184,7 @@ public final class ModelCache implements AutoCloseable {
         long started = System.nanoTime();
         try {
             var registered = registered(ref);
-            var stored = fetch(ref);
+            var stored = fetch(registered);
             if (registered.sha256() != null && !registered.sha256().equalsIgnoreCase(ManifestChecks.sha256Hex(stored.onnx()))) {
                 throw new ModelRejectedException(ref.name(), ref.version(),
                         List.of("model.onnx does not match the sha256 recorded when the version was registered"));
@@ -213,9 +215,15 @@ public final class ModelCache implements AutoCloseable {
         }
     }
 
-    private ModelStore.StoredModel fetch(ModelRef ref) {
+    /** Reads exactly the object versions registration pinned (the current files for versions registered before pinning). */
+    private ModelStore.StoredModel fetch(RegisteredVersion registered) {
+        var ref = registered.ref();
         try {
-            return store.fetch(ref).orElseThrow(() -> new ModelRejectedException(ref.name(), ref.version(),
+            var stored = store.fetch(ref, registered.objectVersions());
+            if (stored.isEmpty() && registered.objectVersions() != null) { // permanently deleted: a 409, as promotion answers
+                throw new VersionUnavailableException(ref, registered.objectVersions());
+            }
+            return stored.orElseThrow(() -> new ModelRejectedException(ref.name(), ref.version(),
                     List.of("the registered version's files are missing from the model store")));
         } catch (MlServeException e) {
             throw e;

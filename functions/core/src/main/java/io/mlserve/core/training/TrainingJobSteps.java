@@ -377,8 +377,10 @@ public final class TrainingJobSteps {
 
     private ServingEvaluation evaluateServing(String model, TrainingSpec spec, TrainingTable table, DataSplit split) {
         String production;
+        RegistryService.ModelEntry entry;
         try {
-            production = registry.describe(model).aliases().production();
+            entry = registry.describe(model);
+            production = entry.aliases().production();
         } catch (NotFoundException e) {
             return new ServingEvaluation(null, null, null);
         }
@@ -386,8 +388,11 @@ public final class TrainingJobSteps {
             return new ServingEvaluation(null, null, null);
         }
         var ref = new ModelRef(model, production);
+        // the bytes production serves: its pinned object versions
+        var pins = entry.versions().stream().filter(v -> v.version().equals(production)).findFirst()
+                .map(io.mlserve.core.registry.RegisteredVersion::objectVersions).orElse(null);
         try {
-            var stored = models.fetch(ref).orElse(null);
+            var stored = models.fetch(ref, pins).orElse(null);
             if (stored == null) {
                 return new ServingEvaluation(production, null, "its files are missing from the models bucket");
             }

@@ -166,4 +166,51 @@ class RegistryServiceTest {
                 .isInstanceOfSatisfying(MlServeException.class, e -> assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.CONFLICT));
         assertThat(registry.aliases("mixed").canaryWeight()).isEqualTo(60);
     }
+
+    @Test
+    void register_shouldPinTheObjectVersionsItValidated() {
+        var registered = register("1");
+
+        var ref = new ModelRef("mixed", "1");
+        assertThat(registered.objectVersions()).containsOnlyKeys("model.onnx", "manifest.json")
+                .containsEntry("model.onnx", store.currentVersion(ref, "model.onnx"))
+                .containsEntry("manifest.json", store.currentVersion(ref, "manifest.json"));
+        assertThat(service.version("mixed", "1")).isEqualTo(registered);
+        assertThatThrownBy(() -> service.version("mixed", "9")).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void setProductionAndCanary_shouldRefuseWith409_whenPinnedObjectVersionPermanentlyDeleted() {
+        // GIVEN production 1 and a candidate 2 whose pinned model.onnx is deleted for good, then uploaded again
+        register("1");
+        service.setProduction("mixed", "1", "alice");
+        var two = register("2");
+        var ref = new ModelRef("mixed", "2");
+        store.deleteVersion(ref, "model.onnx", two.objectVersions().get("model.onnx"));
+        store.putFile(ref, "model.onnx", onnx); // the same bytes again are a new object version: not what was validated
+
+        // WHEN it is promoted or made canary THEN both are refused and nothing changes
+        for (Runnable change : List.<Runnable>of(() -> service.setProduction("mixed", "2", "alice"),
+                () -> service.setCanary("mixed", "2", 10, null, "alice"))) {
+            assertThatThrownBy(change::run).isInstanceOfSatisfying(VersionUnavailableException.class, e -> {
+                assertThat(e.code()).isEqualTo("VERSION_UNAVAILABLE");
+                assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.CONFLICT);
+            });
+        }
+        assertThat(registry.aliases("mixed").production()).isEqualTo("1");
+        assertThat(registry.aliases("mixed").canary()).isNull();
+    }
+
+    @Test
+    void setProduction_shouldSucceed_whenFilesOverwrittenOrPlainDeleted() {
+        // GIVEN version 1 whose files were overwritten, then deleted (delete markers) after registration
+        register("1");
+        var ref = new ModelRef("mixed", "1");
+        store.putFile(ref, "model.onnx", "other graph".getBytes(StandardCharsets.UTF_8));
+        store.delete(ref, "model.onnx");
+        store.delete(ref, "manifest.json");
+
+        // WHEN promoted THEN the pinned object versions still exist: allowed
+        assertThat(service.setProduction("mixed", "1", "alice").production()).isEqualTo("1");
+    }
 }

@@ -184,4 +184,43 @@ class ModelCacheTest {
         assertThatThrownBy(() -> cache.get("other", null, null)).isInstanceOfSatisfying(io.mlserve.core.error.MlServeException.class,
                 e -> assertThat(e.code()).isEqualTo("REGISTRY_UNAVAILABLE"));
     }
+
+    /** A registry holding version 1 as production, pinned to the store's current object versions. */
+    private static InMemoryModelRegistry pinnedRegistry(InMemoryModelStore store, String sha256) {
+        var ref = new ModelRef("mixed", "1");
+        var registry = new InMemoryModelRegistry().serving("mixed", "1", sha256);
+        var pins = java.util.Map.of("model.onnx", store.currentVersion(ref, "model.onnx"),
+                "manifest.json", store.currentVersion(ref, "manifest.json"));
+        return registry.put(registry.version("mixed", "1").orElseThrow().withObjectVersions(pins));
+    }
+
+    @Test
+    void get_shouldServePinnedBytes_whenFilesOverwrittenAndDeletedAfterRegistration() {
+        // GIVEN a pinned version whose model.onnx and manifest were then overwritten and plain-deleted
+        var store = storeWith("1");
+        var registry = pinnedRegistry(store, ManifestChecks.sha256Hex(onnx));
+        var ref = new ModelRef("mixed", "1");
+        store.putFile(ref, "model.onnx", "swapped".getBytes(StandardCharsets.UTF_8));
+        store.delete(ref, "manifest.json");
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        // WHEN a container loads it THEN it serves the validated bytes
+        assertThat(cache.get("mixed", null, null).ref()).isEqualTo(ref);
+        assertThat(loads.get()).isEqualTo(1);
+    }
+
+    @Test
+    void get_shouldAnswer409VersionUnavailable_whenPinnedObjectVersionPermanentlyDeleted() {
+        var store = storeWith("1");
+        var registry = pinnedRegistry(store, ManifestChecks.sha256Hex(onnx));
+        var ref = new ModelRef("mixed", "1");
+        store.deleteVersion(ref, "model.onnx", registry.version("mixed", "1").orElseThrow().objectVersions().get("model.onnx"));
+        store.putFile(ref, "model.onnx", onnx); // a later upload of the same path is not the pinned object
+        var cache = new ModelCache(store, registry, loader, ServingEvents.NONE, clock, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> cache.get("mixed", "1", null))
+                .isInstanceOfSatisfying(io.mlserve.core.registry.VersionUnavailableException.class,
+                        e -> assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.CONFLICT));
+        assertThat(loads.get()).isZero();
+    }
 }

@@ -89,4 +89,20 @@ public final class InMemoryModelRegistry implements ModelRegistry {
     public List<AuditEntry> audit(String name) {
         return audit.stream().filter(a -> a.model().equals(name)).toList();
     }
+
+    @Override
+    public synchronized void pinObjectVersions(RegisteredVersion version, Map<String, String> objectVersions, AuditEntry entry) {
+        var current = versions.getOrDefault(version.name(), Map.of()).get(version.version());
+        if (current == null || current.objectVersions() != null || !java.util.Objects.equals(current.sha256(), version.sha256())) {
+            throw new RegistryConflictException(version.name(), "version changed or already pinned");
+        }
+        versions.get(version.name()).put(version.version(), current.withObjectVersions(Map.copyOf(objectVersions)));
+        audit.add(entry);
+    }
+
+    /** Puts a version as given (tests that need pins or other fields). */
+    public InMemoryModelRegistry put(RegisteredVersion version) {
+        versions.computeIfAbsent(version.name(), n -> new ConcurrentHashMap<>()).put(version.version(), version);
+        return this;
+    }
 }

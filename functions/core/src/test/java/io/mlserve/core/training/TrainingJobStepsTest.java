@@ -44,7 +44,7 @@ class TrainingJobStepsTest {
     private final ToyModels.Loader loader = new ToyModels.Loader();
     private final InMemoryBlobStore blobs = new InMemoryBlobStore();
     private final InMemoryModelRegistry registryStore = new InMemoryModelRegistry();
-    private final ModelStore models = ref -> blobs.head(MODELS_BUCKET, "models/" + ref.name() + "/" + ref.version() + "/manifest.json")
+    private final ModelStore models = (ref, pins) -> blobs.head(MODELS_BUCKET, "models/" + ref.name() + "/" + ref.version() + "/manifest.json")
             .map(info -> new ModelStore.StoredModel(blobs.read(MODELS_BUCKET, "models/" + ref.name() + "/" + ref.version() + "/manifest.json"),
                     blobs.read(MODELS_BUCKET, "models/" + ref.name() + "/" + ref.version() + "/model.onnx")));
     private final RegistryService registry = new RegistryService(registryStore, models, loader, MODELS_BUCKET, clock);

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -68,23 +70,41 @@ final class S3ObjectStore implements ModelStore {
     }
 
     @Override
-    public Optional<StoredModel> fetch(ModelRef ref) {
+    public Optional<StoredModel> fetch(ModelRef ref, Map<String, String> objectVersions) {
         var prefix = "models/" + ref.name() + "/" + ref.version() + "/";
-        var manifest = get(ref, prefix + "manifest.json", MAX_MANIFEST_BYTES);
+        var manifest = get(ref, prefix + MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE), MAX_MANIFEST_BYTES);
         if (manifest.isEmpty()) {
             return Optional.empty();
         }
-        return get(ref, prefix + "model.onnx", maxModelBytes).map(onnx -> new StoredModel(manifest.get(), onnx));
+        var onnx = get(ref, prefix + MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE), maxModelBytes);
+        if (onnx.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> read = null;
+        if (onnx.get().versionId() != null && manifest.get().versionId() != null) {
+            read = new LinkedHashMap<>();
+            read.put(MODEL_FILE, onnx.get().versionId());
+            read.put(MANIFEST_FILE, manifest.get().versionId());
+        }
+        return Optional.of(new StoredModel(manifest.get().bytes(), onnx.get().bytes(), read));
     }
 
     /** The signed GET for one object (package-private: the SigV4 test vector checks it). */
     SdkHttpRequest signedGet(String key) {
+        return signedGet(key, null);
+    }
+
+    /** The signed GET for one object version ({@code versionId} null: the current object). */
+    SdkHttpRequest signedGet(String key, String versionId) {
         var uri = endpoint == null
                 ? URI.create("https://" + bucket + ".s3." + region + ".amazonaws.com/" + encodePath(key))
                 : URI.create(endpoint + "/" + bucket + "/" + encodePath(key));
         var request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri)
-                .putHeader("x-amz-content-sha256", EMPTY_SHA256).build();
-        return sign(request);
+                .putHeader("x-amz-content-sha256", EMPTY_SHA256);
+        if (versionId != null) {
+            request.putRawQueryParameter("versionId", versionId);
+        }
+        return sign(request.build());
     }
 
     SdkHttpRequest sign(SdkHttpRequest request) {
@@ -96,14 +116,19 @@ final class S3ObjectStore implements ModelStore {
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock)).request();
     }
 
-    private Optional<byte[]> get(ModelRef ref, String key, long maxBytes) {
+    private record ObjectRead(byte[] bytes, String versionId) {}
+
+    private Optional<ObjectRead> get(ModelRef ref, String key, String versionId, long maxBytes) {
         var file = key.substring(key.lastIndexOf('/') + 1);
         try {
-            var response = http.prepareRequest(HttpExecuteRequest.builder().request(signedGet(key)).build()).call();
+            var response = http.prepareRequest(HttpExecuteRequest.builder().request(signedGet(key, versionId)).build()).call();
             int status = response.httpResponse().statusCode();
             try (var body = response.responseBody().orElse(null)) {
                 if (status == 404) {
-                    return Optional.empty(); // NoSuchKey (or no bucket: the version's files are missing either way)
+                    return Optional.empty(); // NoSuchKey, NoSuchVersion (a pinned object version deleted for good), or no bucket
+                }
+                if (status == 405 && versionId != null) {
+                    return Optional.empty(); // the pinned id names a delete marker
                 }
                 if (status / 100 != 2 || body == null) {
                     var text = body == null ? "" : new String(body.readNBytes(2048), StandardCharsets.UTF_8);
@@ -118,7 +143,8 @@ final class S3ObjectStore implements ModelStore {
                 if (bytes.length > maxBytes) {
                     throw new ModelRejectedException(ref.name(), ref.version(), List.of(file + " is larger than the limit of " + maxBytes + " bytes"));
                 }
-                return Optional.of(bytes);
+                return Optional.of(new ObjectRead(bytes, response.httpResponse().firstMatchingHeader("x-amz-version-id")
+                        .filter(v -> !v.isEmpty()).orElse(null)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + bucket + "/" + key + " failed", e);

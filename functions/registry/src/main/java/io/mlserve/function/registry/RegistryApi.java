@@ -120,6 +120,8 @@ final class RegistryApi {
                 .route("GET", "/models/{name}", request -> HttpResponse.ok(describe(request.path("name"))))
                 .route("GET", "/models/{name}/versions", request ->
                         HttpResponse.ok(new VersionList(registry.describe(request.path("name")).versions())))
+                .route("GET", "/models/{name}/versions/{version}", request ->
+                        HttpResponse.ok(registry.version(request.path("name"), request.path("version"))))
                 .route("POST", "/models/{name}/versions", this::register)
                 .route("PUT", "/models/{name}/aliases/{alias}", this::setAlias)
                 .route("GET", "/models/{name}/audit", request -> HttpResponse.ok(new AuditList(registry.audit(request.path("name")))))
@@ -168,7 +170,9 @@ final class RegistryApi {
         var aliases = entry.aliases();
         ContractView contract = null;
         if (aliases.production() != null) {
-            contract = store.fetch(new ModelRef(name, aliases.production())).map(stored -> contract(stored.manifestJson())).orElse(null);
+            var production = entry.versions().stream().filter(v -> v.version().equals(aliases.production())).findFirst();
+            contract = production.flatMap(v -> store.fetch(v.ref(), v.objectVersions())).map(stored -> contract(stored.manifestJson()))
+                    .orElse(null);
         }
         return new ModelDescription(name, aliases.production(), aliases.canary(), aliases.canaryWeight(), aliases.guard(), contract,
                 entry.versions());

@@ -54,7 +54,7 @@ class TrainHandlerTest {
     private final InMemoryTrainingDataSource data = new InMemoryTrainingDataSource();
     private final InMemoryBlobStore blobs = new InMemoryBlobStore();
     private final InMemoryModelRegistry registryStore = new InMemoryModelRegistry();
-    private final ModelStore models = ref -> blobs.head(MODELS, "models/" + ref.name() + "/" + ref.version() + "/manifest.json")
+    private final ModelStore models = (ref, pins) -> blobs.head(MODELS, "models/" + ref.name() + "/" + ref.version() + "/manifest.json")
             .map(info -> new ModelStore.StoredModel(blobs.read(MODELS, "models/" + ref.name() + "/" + ref.version() + "/manifest.json"),
                     blobs.read(MODELS, "models/" + ref.name() + "/" + ref.version() + "/model.onnx")));
     private final OnnxModelLoader loader = new OnnxModelLoader(1);
