@@ -2,6 +2,7 @@ package io.mlserve.aws;
 
 import io.mlserve.core.error.ModelRejectedException;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.ModelFileVersions;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Model packages in S3: {@code models/<name>/<version>/model.onnx} and {@code manifest.json}. In the versioned models
  * bucket every read reports the object version it got, and reads of a registered version ask for its pinned ones.
  */
-public final class S3ModelStore implements ModelStore {
+public final class S3ModelStore implements ModelStore, ModelFileVersions {
     /** Default cap on model.onnx: a function holds the bytes and the session in memory at once. */
     public static final long DEFAULT_MAX_MODEL_BYTES = 256L * 1024 * 1024;
     /** Cap on manifest.json: a contract, never megabytes. */
@@ -79,13 +80,8 @@ public final class S3ModelStore implements ModelStore {
                 && exists(prefix + MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE));
     }
 
-    /**
-     * Every object version of one of a version's files, newest first (the backfill looks for the ones registration read).
-     *
-     * @param ref model version
-     * @param file {@link #MODEL_FILE} or {@link #MANIFEST_FILE}
-     * @return the object version ids of that exact key (delete markers left out)
-     */
+    /** S3 lists the versions of a key newest first; delete markers are listed apart and left out. */
+    @Override
     public List<String> objectVersions(ModelRef ref, String file) {
         var key = versionPrefix(ref) + file;
         var ids = new ArrayList<String>();
@@ -97,14 +93,7 @@ public final class S3ModelStore implements ModelStore {
         return ids;
     }
 
-    /**
-     * Reads one object version of one file (the backfill).
-     *
-     * @param ref model version
-     * @param file {@link #MODEL_FILE} or {@link #MANIFEST_FILE}
-     * @param versionId the object version, or null for the current object
-     * @return its bytes, empty when it does not exist
-     */
+    @Override
     public Optional<byte[]> read(ModelRef ref, String file, String versionId) {
         return get(ref, versionPrefix(ref) + file, versionId, file.equals(MODEL_FILE) ? maxModelBytes : MAX_MANIFEST_BYTES)
                 .map(ObjectRead::bytes);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A model store in memory that keeps object versions as a versioned bucket does (every put adds a version, a plain
  * delete only hides the file), counting fetches so tests can see caching.
  */
-public final class InMemoryModelStore implements ModelStore {
+public final class InMemoryModelStore implements ModelStore, io.mlserve.core.store.ModelFileVersions {
     private record Key(ModelRef ref, String file) {}
 
     /** One object version; bytes null = a delete marker. */
@@ -60,8 +60,8 @@ public final class InMemoryModelStore implements ModelStore {
     @Override
     public Optional<StoredModel> fetch(ModelRef ref, Map<String, String> objectVersions) {
         fetches.incrementAndGet();
-        var manifest = read(ref, MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE));
-        var onnx = read(ref, MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE));
+        var manifest = find(ref, MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE));
+        var onnx = find(ref, MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE));
         if (manifest == null || onnx == null) {
             return Optional.empty();
         }
@@ -74,11 +74,11 @@ public final class InMemoryModelStore implements ModelStore {
     @Override
     public boolean available(ModelRef ref, Map<String, String> objectVersions) {
         availabilityChecks.incrementAndGet();
-        return read(ref, MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE)) != null
-                && read(ref, MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE)) != null;
+        return find(ref, MANIFEST_FILE, ModelStore.pinOf(objectVersions, MANIFEST_FILE)) != null
+                && find(ref, MODEL_FILE, ModelStore.pinOf(objectVersions, MODEL_FILE)) != null;
     }
 
-    private synchronized ObjectVersion read(ModelRef ref, String file, String versionId) {
+    private synchronized ObjectVersion find(ModelRef ref, String file, String versionId) {
         var versions = objects.get(new Key(ref, file));
         if (versions == null || versions.isEmpty()) {
             return null;
@@ -88,5 +88,21 @@ public final class InMemoryModelStore implements ModelStore {
             return current.bytes() == null ? null : current;
         }
         return versions.stream().filter(v -> v.id().equals(versionId) && v.bytes() != null).findFirst().orElse(null);
+    }
+
+    @Override
+    public synchronized List<String> objectVersions(ModelRef ref, String file) {
+        var ids = new ArrayList<String>();
+        for (var v : objects.getOrDefault(new Key(ref, file), List.of()).reversed()) {
+            if (v.bytes() != null) {
+                ids.add(v.id());
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public synchronized Optional<byte[]> read(ModelRef ref, String file, String versionId) {
+        return Optional.ofNullable(find(ref, file, versionId)).map(ObjectVersion::bytes);
     }
 }
