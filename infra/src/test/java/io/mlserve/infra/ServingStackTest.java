@@ -136,6 +136,41 @@ class ServingStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void modelsBucket_shouldKeepEveryObjectVersion_andLetTheModelReadersReadThem() {
+        // GIVEN the models bucket: registration pins S3 object versions that every function then reads
+        var bucket = (Map<String, Object>) ((Map<String, Object>) aws.toJSON().get("Resources")).get(logicalId(awsStack.modelsBucket()));
+        var properties = (Map<String, Object>) bucket.get("Properties");
+
+        // THEN versioning is on, and no lifecycle rule expires noncurrent versions (it would delete pinned ones) or
+        // touches models/ at all
+        assertThat(properties.get("VersioningConfiguration")).isEqualTo(Map.of("Status", "Enabled"));
+        var lifecycle = (Map<String, Object>) properties.getOrDefault("LifecycleConfiguration", Map.of("Rules", List.of()));
+        assertThat((List<Map<String, Object>>) lifecycle.get("Rules")).allSatisfy(rule -> {
+            assertThat(rule).doesNotContainKeys("NoncurrentVersionExpiration", "NoncurrentVersionExpirationInDays",
+                    "NoncurrentVersionTransitions", "NoncurrentVersionTransition");
+            assertThat(rule.get("Prefix")).as("a rule scoped to a prefix outside models/").isInstanceOf(String.class);
+            assertThat((String) rule.get("Prefix")).doesNotStartWith("models/").isNotEmpty();
+        });
+        // AND every function that fetches models may read object versions (GetObject with a versionId needs
+        // s3:GetObjectVersion, which s3:GetObject* holds)
+        var policies = aws.findResources("AWS::IAM::Policy");
+        for (var function : List.of("Predict", "Registry", "Drift", "Batch", "TrainingTrain")) {
+            var objectsArns = List.of(Map.of("Fn::Join", List.of("", List.of(arnOf(awsStack.modelsBucket()), "/*"))),
+                    Map.of("Fn::Join", List.of("", List.of(arnOf(awsStack.modelsBucket()), "/models/*"))));
+            var statements = policies.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(function) && e.getKey().contains("FunctionServiceRoleDefaultPolicy"))
+                    .flatMap(e -> ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) e.getValue()
+                            .get("Properties")).get("PolicyDocument")).get("Statement")).stream())
+                    .toList();
+            assertThat(statements).as(function).anySatisfy(st -> {
+                assertThat(listOf(st.get("Action"))).containsAnyOf("s3:GetObject*", "s3:GetObjectVersion");
+                assertThat(listOf(st.get("Resource"))).containsAnyElementsOf(objectsArns);
+            });
+        }
+    }
+
+    @Test
     void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndByModelIndex() {
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
@@ -172,7 +207,8 @@ class ServingStackTest {
                 .containsExactlyInAnyOrder(
                         "GET /health public", "GET /docs public", "GET /docs/openapi.yaml public",
                         "GET /health/details predict", "POST /models/{name}/predict predict", "GET /models predict",
-                        "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/stats predict",
+                        "GET /models/{name} predict", "GET /models/{name}/versions predict", "GET /models/{name}/versions/{version} predict",
+                        "GET /models/{name}/stats predict",
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
                         "GET /models/{name}/audit admin", "GET /predictions admin",
                         "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict",

@@ -103,7 +103,7 @@ class TrainJobsStackTest {
         assertThat(listData.get(0).get("Action")).isEqualTo("s3:ListBucket");
         assertThat(JSON.valueToTree(listData.get(0).get("Condition")).at("/StringLike/s3:prefix").toString()).contains("training/*");
         assertThat(actionsOn(statements, objects(models, "models/*")))
-                .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload");
+                .containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload");
         assertThat(actionsOn(statements, objects(models, "staging/*")))
                 .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload");
         assertThat(actionsOn(statements, objects(models, "*"))).isEmpty();

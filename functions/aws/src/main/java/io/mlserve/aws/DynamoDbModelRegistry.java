@@ -112,11 +112,11 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         writes.add(expected.revision() == 0
                 ? put(item, "attribute_not_exists(pk)", Map.of())
                 : put(item, "revision = :expected", Map.of(":expected", AttributeValue.fromN(Long.toString(expected.revision())))));
-        // only the status changes: a whole-item put would undo a concurrent backfill of the version's object versions
-        statusChanges.forEach(v -> writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(key(name, "VERSION#" + v.version())).conditionExpression("attribute_exists(pk)")
-                .updateExpression("SET #status = :status").expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(Map.of(":status", AttributeValue.fromS(v.status().apiName()))).build()).build()));
+        // a version read unpinned must still be unpinned: the whole-item put would otherwise undo a backfill
+        // (pin-versions) that landed in between; the caller then sees a conflict and reads again
+        statusChanges.forEach(v -> writes.add(put(toItem(v),
+                v.objectVersions() == null ? "attribute_exists(pk) AND attribute_not_exists(objectVersions)" : "attribute_exists(pk)",
+                Map.of())));
         writes.add(put(toItem(audit), null, Map.of()));
         transact(name, "the aliases of '" + name + "' changed since they were read (revision " + expected.revision()
                 + "); read them again and retry", writes);

@@ -121,6 +121,11 @@ public final class TrainJobs extends Construct {
                 .actions(List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"))
                 .resources(List.of(models.arnForObjects(MODELS_PREFIX + "*"), models.arnForObjects(STAGING_PREFIX + "*")))
                 .build());
+        // registered versions are read (and checked before promotion) at their pinned object versions
+        fn.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObjectVersion"))
+                .resources(List.of(models.arnForObjects(MODELS_PREFIX + "*")))
+                .build());
         fn.addToRolePolicy(PolicyStatement.Builder.create() // HeadObject on a free version folder: 404 needs ListBucket
                 .actions(List.of("s3:ListBucket"))
                 .resources(List.of(models.getBucketArn()))

@@ -18,6 +18,7 @@ class RoutesTest {
                 new Route("GET", "/models", Role.PREDICT),
                 new Route("GET", "/models/{name}", Role.PREDICT),
                 new Route("GET", "/models/{name}/versions", Role.PREDICT),
+                new Route("GET", "/models/{name}/versions/{version}", Role.PREDICT),
                 new Route("GET", "/models/{name}/stats", Role.PREDICT),
                 new Route("POST", "/models/{name}/jobs", Role.PREDICT),
                 new Route("GET", "/jobs", Role.PREDICT),
@@ -61,7 +62,7 @@ class RoutesTest {
                 "/models/{name}/training", "/models/{name}/training", "/models/{name}/train", "/models/{name}/drift/config",
                 "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(23);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(24);
     }
 
     @Test

@@ -40,4 +40,14 @@ class S3ObjectStoreTest {
         assertThat(local.signedGet("models/a b/1/manifest.json").getUri().toString())
                 .isEqualTo("http://localhost:4566/models/models/a%20b/1/manifest.json");
     }
+
+    @Test
+    void signedGet_shouldAskForThePinnedObjectVersion_inTheSignedQuery() {
+        var signed = store.signedGet("models/iris/1/model.onnx", "3HL4kq+tJ/lcp=");
+
+        assertThat(signed.getUri().toString())
+                .isEqualTo("https://examplebucket.s3.us-east-1.amazonaws.com/models/iris/1/model.onnx?versionId=3HL4kq%2BtJ%2Flcp%3D");
+        assertThat(signed.firstMatchingHeader("Authorization")).isPresent();
+        assertThat(store.signedGet("models/iris/1/model.onnx", null).getUri().getQuery()).isNull();
+    }
 }

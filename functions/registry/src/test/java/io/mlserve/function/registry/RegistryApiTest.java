@@ -207,4 +207,34 @@ class RegistryApiTest {
         assertThat(json(response).at("/error/code").asText()).isEqualTo("INPUT_NOT_FOUND");
         assertThat(registry.version("mixed", "3")).isEmpty();
     }
+
+    @Test
+    void getVersion_shouldShowThePinnedObjectVersions_andAnswer404ForAnUnknownVersion() {
+        registry.put(registry.version("m", "2").orElseThrow().withObjectVersions(Map.of("model.onnx", "ov1", "manifest.json", "ov2")));
+
+        var response = call("GET", "/models/m/versions/2", null, "predict");
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(json(response).path("version").asText()).isEqualTo("2");
+        assertThat(json(response).path("objectVersions").path("model.onnx").asText()).isEqualTo("ov1");
+        assertThat(json(response).path("objectVersions").path("manifest.json").asText()).isEqualTo("ov2");
+        assertThat(json(call("GET", "/models/m/versions/1", null, "predict")).has("objectVersions")).isFalse();
+        var missing = call("GET", "/models/m/versions/9", null, "predict");
+        assertThat(missing.getStatusCode()).isEqualTo(404);
+        assertThat(json(missing).at("/error/code").asText()).isEqualTo("VERSION_NOT_FOUND");
+    }
+
+    @Test
+    void setProduction_shouldAnswer409VersionUnavailable_whenPinnedObjectVersionsAreGone() {
+        // GIVEN production 1 and version 2 pinned to object versions the store does not hold
+        service.setProduction("m", "1", "t");
+        registry.put(registry.version("m", "2").orElseThrow().withObjectVersions(Map.of("model.onnx", "gone", "manifest.json", "gone")));
+
+        var response = call("PUT", "/models/m/aliases/production", "{\"version\": \"2\"}", "admin");
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(409);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("VERSION_UNAVAILABLE");
+        assertThat(json(response).at("/error/details/objectVersions/model.onnx").asText()).isEqualTo("gone");
+        assertThat(registry.aliases("m").production()).isEqualTo("1");
+    }
 }
