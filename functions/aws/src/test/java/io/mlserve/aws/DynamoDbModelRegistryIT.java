@@ -149,4 +149,33 @@ class DynamoDbModelRegistryIT {
                 audit("beta", "P", "2"))).isInstanceOf(RegistryConflictException.class);
         assertThat(registry.aliases("beta")).isEqualTo(canary);
     }
+
+    @Test
+    void pinObjectVersions_shouldRecordThePinsOnce_andStatusChangesShouldKeepThem() {
+        // GIVEN a version registered before pinning, and production pointing at it
+        registry.register(version("pinned", "1"), audit("pinned", "REGISTERED", "1"));
+        var read = registry.version("pinned", "1").orElseThrow();
+        var pins = Map.of("model.onnx", "ov-1", "manifest.json", "ov-2");
+
+        // WHEN the backfill records its pins, twice
+        registry.pinObjectVersions(read, pins, audit("pinned", "OBJECT_VERSIONS_PINNED", "1"));
+
+        // THEN they are stored once: a second write, or one for a version whose sha256 differs, conflicts
+        assertThat(registry.version("pinned", "1").orElseThrow().objectVersions()).isEqualTo(pins);
+        assertThatThrownBy(() -> registry.pinObjectVersions(read, Map.of("model.onnx", "x", "manifest.json", "y"),
+                audit("pinned", "OBJECT_VERSIONS_PINNED", "1"))).isInstanceOf(RegistryConflictException.class);
+        registry.register(version("pinned", "2"), audit("pinned", "REGISTERED", "2"));
+        var other = new RegisteredVersion("pinned", "2", VersionStatus.CANDIDATE, null, "b".repeat(64), null, null, null, null);
+        assertThatThrownBy(() -> registry.pinObjectVersions(other, pins, audit("pinned", "OBJECT_VERSIONS_PINNED", "2")))
+                .isInstanceOf(RegistryConflictException.class);
+        // AND a status change from a read made before the pin conflicts instead of erasing it
+        assertThatThrownBy(() -> registry.updateAliases("pinned", Aliases.NONE,
+                new Aliases("1", null, 0, null, 1, "2026-11-23T10:00:00Z"), List.of(read.withStatus(VersionStatus.SERVING)),
+                audit("pinned", "PRODUCTION_SET", "1"))).isInstanceOf(RegistryConflictException.class);
+        var fresh = registry.version("pinned", "1").orElseThrow();
+        registry.updateAliases("pinned", Aliases.NONE, new Aliases("1", null, 0, null, 1, "2026-11-23T10:00:00Z"),
+                List.of(fresh.withStatus(VersionStatus.SERVING)), audit("pinned", "PRODUCTION_SET", "1"));
+        assertThat(registry.version("pinned", "1").orElseThrow().objectVersions()).isEqualTo(pins);
+        assertThat(registry.audit("pinned")).extracting(AuditEntry::action).contains("OBJECT_VERSIONS_PINNED");
+    }
 }
