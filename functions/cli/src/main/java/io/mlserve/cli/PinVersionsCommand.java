@@ -62,6 +62,7 @@ final class PinVersionsCommand implements Callable<Integer> {
                 + ", " + outcomes.stream().filter(o -> o.result() == Result.ALREADY_PINNED).count() + " already pinned, "
                 + unpinned + " not pinned");
         out.flush();
+        spec.commandLine().getErr().flush();
         return unpinned == 0 ? 0 : 2;
     }
 }
