@@ -7,6 +7,7 @@ import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.registry.VersionUnavailableException;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Clock;
@@ -64,9 +65,9 @@ public final class PredictionService {
         try {
             model = models.load(resolved.ref());
         } catch (MlServeException e) {
-            // A registered version that cannot serve (rejected, files missing) failed this request: the
+            // A registered version that cannot serve (rejected, files missing, pinned files deleted for good) failed this request: the
             // canary guard and the stats must see it. Unknown versions and storage outages are not the version's fault.
-            if (e instanceof ModelRejectedException) {
+            if (e instanceof ModelRejectedException || e instanceof VersionUnavailableException) {
                 write(resolved.ref(), requestId, List.of(failure(resolved.ref(), requestId, 0, source, e.code())));
             }
             throw e;
@@ -101,7 +102,7 @@ public final class PredictionService {
             model = models.load(resolved.ref());
         } catch (MlServeException e) {
             Json.parseRequest(body);
-            if (e instanceof ModelRejectedException) {
+            if (e instanceof ModelRejectedException || e instanceof VersionUnavailableException) {
                 write(resolved.ref(), requestId, List.of(failure(resolved.ref(), requestId, 0, source, e.code())));
             }
             throw e;

@@ -122,6 +122,20 @@ class PredictHandlerTest {
     }
 
     @Test
+    void predict_shouldAnswer409AndLogAFailure_whenThePinnedObjectVersionsAreGone() {
+        // GIVEN version 1 pinned to object versions the store no longer holds (deleted for good)
+        registry.put(registry.version("mixed", "1").orElseThrow()
+                .withObjectVersions(Map.of("model.onnx", "deleted", "manifest.json", "deleted")));
+
+        var response = call("POST", "/models/mixed/predict", "{\"instances\": [" + ROW + "]}");
+
+        // THEN 409 in the error contract, and a failed request the canary guard and the stats count
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(409);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("VERSION_UNAVAILABLE");
+        assertThat(log.records).singleElement().satisfies(r -> assertThat(r.error()).isEqualTo("VERSION_UNAVAILABLE"));
+    }
+
+    @Test
     void predict_shouldStillAnswer_whenPredictionLogFails() {
         log.failing = true;
 
