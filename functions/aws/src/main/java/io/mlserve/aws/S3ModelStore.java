@@ -123,11 +123,13 @@ public final class S3ModelStore implements ModelStore, ModelFileVersions {
     }
 
     /**
-     * NoSuchKey, NoSuchVersion (a permanently deleted object version), or a delete marker asked for by version id
-     * (405): the object is not there to read.
+     * NoSuchKey, NoSuchVersion (a permanently deleted object version; a HEAD's 404 has no body to name it), or a delete
+     * marker asked for by version id (405): the object is not there to read. A missing bucket is a setup fault, not a
+     * missing model: it is thrown.
      */
     private static boolean gone(S3Exception e) {
-        return e instanceof NoSuchKeyException || e.statusCode() == 404 || e.statusCode() == 405;
+        var code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return e instanceof NoSuchKeyException || (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) || e.statusCode() == 405;
     }
 
     /**
