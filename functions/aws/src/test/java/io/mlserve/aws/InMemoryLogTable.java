@@ -59,6 +59,10 @@ final class InMemoryLogTable implements DynamoDbClient {
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
+        if (request.conditionExpression() != null && request.conditionExpression().startsWith("attribute_not_exists")
+                && items.containsKey(id(request.item()))) {
+            throw software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.builder().message("exists").build();
+        }
         put(request.item());
         return PutItemResponse.builder().build();
     }
@@ -144,7 +148,7 @@ final class InMemoryLogTable implements DynamoDbClient {
         int limit = Math.min(request.limit() == null ? Integer.MAX_VALUE : request.limit(), pageItems);
         int end = (int) Math.min(all.size(), (long) start + limit);
         var page = all.subList(start, end);
-        var response = ScanResponse.builder().items(List.copyOf(page)).count(page.size());
+        var response = ScanResponse.builder().items(List.copyOf(page)).count(page.size()).scannedCount(page.size());
         if (end < all.size()) {
             var last = page.get(page.size() - 1);
             response.lastEvaluatedKey(Map.of("pk", last.get("pk"), "sk", last.get("sk")));
