@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *
  * <p>The emulator does not throttle partitions, so the writer talks to it through {@link PartitionLimit}: DynamoDB's
  * documented per-partition write ceiling (1,000 WCU/s per partition key, on the table and on each GSI partition),
- * enforced per second with a token bucket; writes beyond it come back as {@code UnprocessedItems}, as on AWS, and the
+ * enforced with a token bucket per partition (refilled at 1,000 WCU/s, no burst credit); writes beyond it come back as {@code UnprocessedItems}, as on AWS, and the
  * writer's retries and deadline do the rest. Modes: {@code emulator} (the limit in front of the emulator's DynamoDB, a
  * fresh table) and {@code model} (the limit in front of an instant sink: the writer and the limit alone, so rates
  * above what this machine's emulator can take still show).
@@ -201,13 +201,13 @@ public final class LogWriteBenchmark {
     }
 
     /**
-     * The per-partition ceiling in front of a DynamoDB: each second, each table partition key and each GSI partition
-     * ({@code modelShard}, and {@code model} for the legacy index) may take {@value #WCU_PER_PARTITION} WCU; a put that
-     * would exceed either comes back unprocessed.
+     * The per-partition ceiling in front of a DynamoDB: each table partition key and each GSI partition
+     * ({@code modelShard}, and {@code model} for the legacy index) takes at most {@value #WCU_PER_PARTITION} WCU per
+     * second; a put that would exceed either comes back unprocessed.
      */
     static final class PartitionLimit implements DynamoDbClient {
         private final DynamoDbClient delegate;
-        private final Map<String, long[]> buckets = new ConcurrentHashMap<>(); // partition -> {second, used}
+        private final Map<String, double[]> buckets = new ConcurrentHashMap<>(); // partition -> {nanos, tokens}
         private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
         final AtomicLong throttled = new AtomicLong();
         final AtomicLong itemBytes = new AtomicLong();
@@ -217,19 +217,18 @@ public final class LogWriteBenchmark {
             this.delegate = delegate;
         }
 
+        /** A token bucket per partition: refilled at 1,000 WCU/s, holding at most one second's worth, starting empty. */
         private synchronized boolean take(List<String> partitions, int wcu) {
-            long second = System.nanoTime() / 1_000_000_000L;
+            long now = System.nanoTime();
             for (var partition : partitions) {
-                var bucket = buckets.computeIfAbsent(partition, p -> new long[] {second, 0});
-                if (bucket[0] != second) {
-                    bucket[0] = second;
-                    bucket[1] = 0;
-                }
-                if (bucket[1] + wcu > WCU_PER_PARTITION) {
+                var bucket = buckets.computeIfAbsent(partition, p -> new double[] {now, 0});
+                bucket[1] = Math.min(WCU_PER_PARTITION, bucket[1] + (now - bucket[0]) * WCU_PER_PARTITION / 1e9);
+                bucket[0] = now;
+                if (bucket[1] < wcu) {
                     return false;
                 }
             }
-            partitions.forEach(p -> buckets.get(p)[1] += wcu);
+            partitions.forEach(p -> buckets.get(p)[1] -= wcu);
             return true;
         }
 
