@@ -36,6 +36,8 @@ final class InMemoryLogTable implements DynamoDbClient {
     final List<QueryRequest> queries = new CopyOnWriteArrayList<>();
     /** Most items one page returns (DynamoDB: 1 MB). */
     volatile int pageItems = Integer.MAX_VALUE;
+    /** When set, every Query throws it (an unreachable table). */
+    volatile RuntimeException queryFailure;
 
     private static String id(Map<String, AttributeValue> key) {
         return key.get("pk").s() + "\u0000" + key.get("sk").s();
@@ -76,6 +78,9 @@ final class InMemoryLogTable implements DynamoDbClient {
     @Override
     public QueryResponse query(QueryRequest request) {
         queries.add(request);
+        if (queryFailure != null) {
+            throw queryFailure;
+        }
         var names = request.expressionAttributeNames();
         var values = request.expressionAttributeValues();
         var condition = KEY_CONDITION.matcher(request.keyConditionExpression());
