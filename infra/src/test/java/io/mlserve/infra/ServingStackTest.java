@@ -171,17 +171,45 @@ class ServingStackTest {
     }
 
     @Test
-    void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndByModelIndex() {
+    void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndBothModelWideIndexes() {
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "BillingMode", "PAY_PER_REQUEST",
                 "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "SSESpecification", Map.of("SSEEnabled", true),
+                // byModel (legacy items) stays first and unchanged: CloudFormation adds byModelShard as this update's one GSI change
                 "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of(
                         "IndexName", "byModel",
                         "KeySchema", List.of(Map.of("AttributeName", "model", "KeyType", "HASH"),
-                                Map.of("AttributeName", "sk", "KeyType", "RANGE")))))));
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")))),
+                        Match.objectLike(Map.of(
+                        "IndexName", "byModelShard",
+                        "KeySchema", List.of(Map.of("AttributeName", "modelShard", "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL"))))));
+    }
+
+    @Test
+    void functions_shouldGetTheDefaultLogShards_fromTheContextOrFour() {
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("LOG_SHARDS", "4")))));
+
+        var context = new HashMap<>(cdkJsonContext);
+        context.put("target", "aws");
+        context.put("repoRoot", repo.toString());
+        context.put("logShards", "16");
+        var sixteen = Template.fromStack(MlServingApp.build(new App(AppProps.builder().context(context).build())));
+        for (var handler : List.of("io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "io.mlserve.function.train.TrainHandler::handleRequest")) {
+            sixteen.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of("LOG_SHARDS", "16")))));
+        }
+
+        context.put("logShards", "65");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MlServingApp.build(new App(AppProps.builder().context(context).build())))
+                .hasMessageContaining("logShards");
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.mlserve.core.jobs.JobService;
 import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.registry.CanaryGuardService;
 import io.mlserve.core.registry.LoggedCanaryHealth;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.schedule.ScheduledTask;
 import io.mlserve.core.training.TrainingService;
@@ -48,9 +49,15 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var dynamoDb = AwsClients.dynamoDb();
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
-                registryService(config, dynamoDb, store, lazyOnnx(config), clock),
-                new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
+                registryService(env, config, dynamoDb, store, lazyOnnx(config), clock),
+                new LoggedCanaryHealth(logReader(dynamoDb, config)),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
+    }
+
+    /** Reads every shard of a version, as registered (each version's count is read once per container). */
+    private static DynamoDbPredictionLogReader logReader(DynamoDbClient dynamoDb, FunctionConfig config) {
+        return new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable(),
+                new RegistryLogShards(new DynamoDbModelRegistry(dynamoDb, config.registryTable())));
     }
 
     /** ONNX Runtime loads its native library on first use: the guard never validates, so never pays for it. */
@@ -60,10 +67,10 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
     }
 
-    private static RegistryService registryService(FunctionConfig config, DynamoDbClient dynamoDb, S3ModelStore store, ModelLoader loader,
-            Clock clock) {
+    private static RegistryService registryService(Map<String, String> env, FunctionConfig config, DynamoDbClient dynamoDb,
+            S3ModelStore store, ModelLoader loader, Clock clock) {
         return new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
-                config.modelsBucket(), clock);
+                config.modelsBucket(), clock, FunctionConfig.logShards(env));
     }
 
     static RegistryWiring fromEnvironment(Map<String, String> env) {
@@ -74,11 +81,11 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var s3 = AwsClients.s3();
         var store = new S3ModelStore(s3, config.modelsBucket(), config.maxModelBytes());
         var loader = lazyOnnx(config);
-        var registry = registryService(config, dynamoDb, store, loader, clock);
+        var registry = registryService(env, config, dynamoDb, store, loader, clock);
         // registration with a "reference" computes the version's baseline exactly as the drift function's PUT .../baseline
         var baselines = new BaselineService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
                 new S3BlobStore(s3), new S3BaselineStore(s3, config.modelsBucket()), jobsConfig.dataBucket(), clock);
-        var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
+        var log = new PredictionLogApi(logReader(dynamoDb, config), clock);
         var jobs = new JobService(jobStore(dynamoDb, jobsConfig.jobsTable()), new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 new S3InputObjects(s3), new StepFunctionsJobLauncher(AwsClients.stepFunctions(), jobsConfig.stateMachineArn()),
                 jobsConfig.dataBucket(), clock);
