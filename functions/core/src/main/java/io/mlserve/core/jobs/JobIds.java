@@ -24,6 +24,17 @@ public final class JobIds {
     }
 
     /**
+     * @param bucket the feedback file's bucket
+     * @param key its key
+     * @param etag its ETag (quotes or not)
+     * @return the id of the feedback job for exactly these bytes: {@code f-} + 24 hex digits
+     */
+    public static String feedback(String bucket, String key, String etag) {
+        var identity = "feedback\n" + bucket + "\n" + key + "\n" + normalizeEtag(etag);
+        return "f-" + ManifestChecks.sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    }
+
+    /**
      * @param etag an ETag as S3 or an S3 event gives it
      * @return it without surrounding quotes
      */
