@@ -2,7 +2,10 @@ package io.mlserve.function.registry;
 
 import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbJobStore;
+import io.mlserve.aws.DynamoDbLabelledRows;
 import io.mlserve.aws.DynamoDbModelRegistry;
+import io.mlserve.core.quality.QualityMeasurer;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.aws.DynamoDbPredictionLogReader;
 import io.mlserve.aws.DynamoDbTrainingLock;
 import io.mlserve.aws.DynamoDbTrainingSpecStore;
