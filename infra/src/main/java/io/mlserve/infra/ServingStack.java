@@ -201,7 +201,13 @@ public final class ServingStack extends Stack {
             new Route("GET", "/models/{name}/drift", "drift", "predict"),
             new Route("GET", "/models/{name}/drift/history", "drift", "predict"),
             new Route("GET", "/models/{name}/drift/report", "drift", "predict"),
-            new Route("PUT", "/models/{name}/versions/{version}/baseline", "drift", "admin"));
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", "drift", "admin"),
+            // model quality on ground truth: served by the drift function (same settings shape, schedules and page style)
+            new Route("GET", "/models/{name}/quality", "drift", "predict"),
+            new Route("POST", "/models/{name}/quality", "drift", "admin"),
+            new Route("PUT", "/models/{name}/quality/config", "drift", "admin"),
+            new Route("GET", "/models/{name}/quality/config", "drift", "admin"),
+            new Route("GET", "/models/{name}/quality/report", "drift", "predict"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
@@ -416,9 +422,9 @@ public final class ServingStack extends Stack {
                         "EVENT_BUS_NAME", "default",
                         "POWERTOOLS_SERVICE_NAME", "drift"))));
         var role = fn.function();
-        // registry table: versions and aliases (Get, Query), drift config and summaries (Put; history by Query)
+        // registry table: versions and aliases (Get, Query), drift and quality configs and drift summaries (Put; history by Query)
         registryTable.grant(role, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
-        predictionsTable.grant(role, "dynamodb:Query"); // the production version's logged rows
+        predictionsTable.grant(role, "dynamodb:Query"); // logged rows (drift) and labelled rows of every shard (quality)
         modelsBucket.grantRead(role); // manifests, model bytes, baselines
         role.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:PutObject"))
@@ -449,6 +455,20 @@ public final class ServingStack extends Stack {
                         .build())
                 .targets(List.of(new LambdaFunction(training.trainFunction.function(), LambdaFunctionProps.builder()
                         .deadLetterQueue(deadLetterQueue("DriftDetectedDlq"))
+                        .retryAttempts(4)
+                        .maxEventAge(Duration.hours(2))
+                        .build())))
+                .build();
+        // ModelQualityDegraded (a scheduled quality check found production below a floor) → the train function, which
+        // applies the quality config's retrain and cooldown the same way
+        Rule.Builder.create(this, "ModelQualityDegradedToTraining")
+                .description("mlserve: production below a quality floor may start retraining (the train function checks spec, retrain, cooldown)")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("mlserve.quality"))
+                        .detailType(List.of("ModelQualityDegraded"))
+                        .build())
+                .targets(List.of(new LambdaFunction(training.trainFunction.function(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(deadLetterQueue("ModelQualityDegradedDlq"))
                         .retryAttempts(4)
                         .maxEventAge(Duration.hours(2))
                         .build())))

@@ -177,7 +177,7 @@ class ServingStackTest {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
                 "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train", "drift", "config",
-                "history", "report", "{version}", "baseline")) {
+                "history", "report", "{version}", "baseline", "quality")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -192,7 +192,10 @@ class ServingStackTest {
                         "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin",
                         "PUT /models/{name}/drift/config admin", "GET /models/{name}/drift/config admin", "POST /models/{name}/drift admin",
                         "GET /models/{name}/drift predict", "GET /models/{name}/drift/history predict",
-                        "GET /models/{name}/drift/report predict", "PUT /models/{name}/versions/{version}/baseline admin");
+                        "GET /models/{name}/drift/report predict", "PUT /models/{name}/versions/{version}/baseline admin",
+                        "GET /models/{name}/quality predict", "POST /models/{name}/quality admin",
+                        "PUT /models/{name}/quality/config admin", "GET /models/{name}/quality/config admin",
+                        "GET /models/{name}/quality/report predict");
     }
 
     @Test
@@ -223,6 +226,13 @@ class ServingStackTest {
                 "Targets", List.of(Match.objectLike(Map.of(
                         "Arn", arnOf(awsStack.training().trainFunction.function()),
                         "DeadLetterConfig", Match.anyValue()))),
+                "State", "ENABLED"));
+        // ModelQualityDegraded (quality checks run by the same function) goes to the train function the same way
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of("source", List.of("mlserve.quality"), "detail-type", List.of("ModelQualityDegraded")),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", arnOf(awsStack.training().trainFunction.function()),
+                        "DeadLetterConfig", Match.anyValue(), "RetryPolicy", Match.anyValue()))),
                 "State", "ENABLED"));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
                 "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(awsStack.drift().function()))))));
@@ -476,8 +486,8 @@ class ServingStackTest {
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        assertThat(queues).hasSize(4); // + the batch upload rule's DLQ and the DriftDetected rule's
-        aws.resourceCountIs("AWS::SQS::Queue", 4);
+        assertThat(queues).hasSize(5); // + the batch upload rule's DLQ, the DriftDetected and ModelQualityDegraded rules'
+        aws.resourceCountIs("AWS::SQS::Queue", 5);
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -531,9 +541,9 @@ class ServingStackTest {
 
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
-        // API 5xx rate, log write failures, guard errors, DLQ depth (x4), throttles (x3), API 429s,
+        // API 5xx rate, log write failures, guard errors, DLQ depth (x5), throttles (x3), API 429s,
         // batch executions failed, batch function errors, drift function errors
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 14);
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 15);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

@@ -36,7 +36,12 @@ public final class Routes {
             new Route("GET", "/models/{name}/drift", Role.PREDICT),
             new Route("GET", "/models/{name}/drift/history", Role.PREDICT),
             new Route("GET", "/models/{name}/drift/report", Role.PREDICT),
-            new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN));
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality", Role.PREDICT),
+            new Route("POST", "/models/{name}/quality", Role.ADMIN),
+            new Route("PUT", "/models/{name}/quality/config", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality/config", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality/report", Role.PREDICT));
 
     private Routes() {}
 
