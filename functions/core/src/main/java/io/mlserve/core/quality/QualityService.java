@@ -318,10 +318,10 @@ public final class QualityService {
         var to = toText == null || toText.isBlank() ? clock.instant().truncatedTo(ChronoUnit.MILLIS) : instant("to", toText);
         var from = fromText == null || fromText.isBlank() ? to.minus(Duration.ofHours(config.window().hours())) : instant("from", fromText);
         if (!from.isBefore(to)) {
-            throw new InvalidInputException("INVALID_WINDOW", "'from' must be before 'to'", Map.of("from", from.toString(), "to", to.toString()));
+            throw new InvalidInputException("INVALID_TIME_RANGE", "'from' must be before 'to'", Map.of("from", from.toString(), "to", to.toString()));
         }
         if (Duration.between(from, to).compareTo(Duration.ofHours(QualityConfig.MAX_HOURS)) > 0) {
-            throw new InvalidInputException("INVALID_WINDOW", "the window may span at most " + QualityConfig.MAX_HOURS
+            throw new InvalidInputException("INVALID_TIME_RANGE", "the window may span at most " + QualityConfig.MAX_HOURS
                     + " hours (the prediction log keeps 30 days)", Map.of("from", from.toString(), "to", to.toString()));
         }
         return new Instant[] {from, to};
@@ -330,7 +330,7 @@ public final class QualityService {
     private static Instant instant(String parameter, String text) {
         var parsed = parseOrNull(text.strip());
         if (parsed == null) {
-            throw new InvalidInputException("INVALID_WINDOW", "'" + parameter + "' must be an ISO-8601 time such as 2026-12-04T10:00:00Z",
+            throw new InvalidInputException("INVALID_TIME", "'" + parameter + "' must be an ISO-8601 time such as 2026-12-04T10:00:00Z",
                     Map.of("parameter", parameter, "value", text));
         }
         return parsed;

@@ -100,8 +100,9 @@ class QualityServiceTest {
     @Test
     void quality_shouldRefuse_whenWindowOrVersionIsBad() {
         assertThatThrownBy(() -> service.quality(MODEL, "2026-12-04T11:00:00Z", "2026-12-04T10:00:00Z", null))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("INVALID_WINDOW"));
-        assertThatThrownBy(() -> service.quality(MODEL, "yesterday", null, null)).isInstanceOf(InvalidInputException.class);
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("INVALID_TIME_RANGE"));
+        assertThatThrownBy(() -> service.quality(MODEL, "yesterday", null, null))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("INVALID_TIME"));
         assertThatThrownBy(() -> service.quality(MODEL, "2026-10-01T00:00:00Z", null, null)).hasMessageContaining("at most 720 hours");
         assertThatThrownBy(() -> service.quality(MODEL, null, null, "9")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> service.quality("nobody", null, null, null)).isInstanceOf(NotFoundException.class);
