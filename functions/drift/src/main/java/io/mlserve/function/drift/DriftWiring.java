@@ -80,7 +80,9 @@ record DriftWiring(DriftService drift, BaselineService baselines, QualityService
         var onnx = new AtomicReference<OnnxModelLoader>();
         ModelLoader loader = (manifest, bytes) ->
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
-        var drift = new DriftService(registry, models, baselineStore, new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()),
+        var logShards = new RegistryLogShards(registry); // versions are immutable: one cache for drift and quality
+        var drift = new DriftService(registry, models, baselineStore, new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable(),
+                        logShards),
                 new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()), new S3DriftReportStore(s3, dataBucket),
                 new DynamoDbDriftHistory(dynamoDb, config.registryTable()),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"), SOURCE), schedules,
@@ -88,9 +90,8 @@ record DriftWiring(DriftService drift, BaselineService baselines, QualityService
                         new FileOutputStream(FileDescriptor.out), clock),
                 DriftReportPage::render, clock);
         var baselines = new BaselineService(registry, models, loader, new S3BlobStore(s3), baselineStore, dataBucket, clock);
-        var registryLogShards = new RegistryLogShards(registry);
         var quality = new QualityService(registry, new QualityMeasurer(new DynamoDbLabelledRows(dynamoDb, config.predictionsTable(),
-                registryLogShards)), new DynamoDbQualityConfigStore(dynamoDb, config.registryTable()),
+                logShards)), new DynamoDbQualityConfigStore(dynamoDb, config.registryTable()),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"), QUALITY_SOURCE), schedules,
                 QualityReportPage::render, clock);
         return new DriftWiring(drift, baselines, quality, config.maxRequestBytes());
