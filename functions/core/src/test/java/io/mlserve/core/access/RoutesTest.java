@@ -22,6 +22,7 @@ class RoutesTest {
                 new Route("POST", "/models/{name}/jobs", Role.PREDICT),
                 new Route("GET", "/jobs", Role.PREDICT),
                 new Route("GET", "/jobs/{jobId}", Role.PREDICT),
+                new Route("POST", "/models/{name}/feedback", Role.PREDICT),
                 new Route("POST", "/models/{name}/versions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
                 new Route("GET", "/models/{name}/audit", Role.ADMIN),
@@ -61,7 +62,7 @@ class RoutesTest {
                 "/models/{name}/training", "/models/{name}/training", "/models/{name}/train", "/models/{name}/drift/config",
                 "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(23);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(24);
     }
 
     @Test
