@@ -1,5 +1,7 @@
 package io.mlserve.aws;
 
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Duration;
@@ -22,16 +24,15 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * The prediction log in DynamoDB.
+ * The prediction log in DynamoDB, in the sharded layout of {@link PredictionLogSchema}.
  *
- * <p>Keys are laid out for the readers that come next: {@code pk = <model>#<version>} and
- * {@code sk = <ISO-8601 UTC millis>#<requestId>#<row>}, so "recent predictions of one version"
- * (drift) and "model, version, time range, paginated" (the log API) are single Query calls with
- * {@code sk BETWEEN}. {@code model} is also stored plainly for a by-model index. Items expire via
- * the {@code expiresAt} TTL attribute.
- *
- * <p>N.B. one partition per model version takes all its writes; DynamoDB adapts hot partitions,
- * but beyond ~1,000 rows/s per version the key needs a shard suffix.
+ * <p>Each row goes to {@code pk = <model>#<version>#<shard>} with the shard a stable hash of its request id and row
+ * ({@link LogShards#shardOf}) over the version's registered shard count, so one version's writes spread over that many
+ * partitions (DynamoDB takes ~1,000 writes/s per partition key) and a retried write lands on the same key.
+ * {@code sk = <ISO-8601 UTC millis>#<requestId>#<row>}, so a time range of one shard is one Query with
+ * {@code sk BETWEEN}; readers merge the shards. {@code modelShard = <model>#<shard>} feeds the model-wide index
+ * {@code byModelShard}; items carry no {@code model} attribute, so they stay out of the old single-partition
+ * {@code byModel} index. Items expire via the {@code expiresAt} TTL attribute.
  */
 public final class DynamoDbPredictionLog implements PredictionLog {
     /** BatchWriteItem's limit. */
@@ -47,6 +48,7 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     private final String table;
     private final Duration ttl;
     private final Duration deadline;
+    private final LogShards shards;
     private final ExecutorService writers = Executors.newFixedThreadPool(4, runnable -> {
         var thread = new Thread(runnable, "prediction-log-writer");
         thread.setDaemon(true);
@@ -57,9 +59,10 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @param dynamoDb client
      * @param table prediction log table name
      * @param ttl how long items are kept
+     * @param shards each version's shard count
      */
-    public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl) {
-        this(dynamoDb, table, ttl, DEFAULT_DEADLINE);
+    public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl, LogShards shards) {
+        this(dynamoDb, table, ttl, DEFAULT_DEADLINE, shards);
     }
 
     /**
@@ -68,29 +71,35 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @param ttl how long items are kept
      * @param deadline how long one write may take with all its retries; what is still unwritten then is
      *     reported as failed, so an outage adds at most this much to a request
+     * @param shards each version's shard count
      */
-    public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl, Duration deadline) {
+    public DynamoDbPredictionLog(DynamoDbClient dynamoDb, String table, Duration ttl, Duration deadline, LogShards shards) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.ttl = ttl;
         this.deadline = deadline;
+        this.shards = shards;
     }
 
     /**
      * @param model model name
      * @param version model version
-     * @return the partition key of that version's predictions
+     * @param shard the shard
+     * @return the partition key of that shard of the version's predictions
      */
-    public static String partitionKey(String model, String version) {
-        return PredictionLogSchema.partitionKey(model, version);
+    public static String partitionKey(String model, String version, int shard) {
+        return PredictionLogSchema.partitionKey(model, version, shard);
     }
 
     @Override
     public WriteResult write(List<PredictionRecord> records) {
+        var counts = new HashMap<ModelRef, Integer>();
         var chunks = new ArrayList<List<WriteRequest>>();
         for (int from = 0; from < records.size(); from += BATCH_SIZE) {
             chunks.add(records.subList(from, Math.min(records.size(), from + BATCH_SIZE)).stream()
-                    .map(r -> WriteRequest.builder().putRequest(PutRequest.builder().item(item(r)).build()).build())
+                    .map(r -> WriteRequest.builder()
+                            .putRequest(PutRequest.builder().item(item(r, counts.computeIfAbsent(r.model(), this::shardCount))).build())
+                            .build())
                     .toList());
         }
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
@@ -165,22 +174,48 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     @Override
     public void retract(PredictionRecord record) {
         try {
-            dynamoDb.deleteItem(b -> b.tableName(table).key(key(record)));
+            dynamoDb.deleteItem(b -> b.tableName(table).key(key(record, shardCount(record.model()))));
         } catch (SdkException e) {
             // left behind, the marker counts as one failed request: pessimistic, never silent
         }
     }
 
-    private static Map<String, AttributeValue> key(PredictionRecord r) {
+    /**
+     * The version's shard count; when the registry cannot say (an outage), shard 0 of a one-shard layout: every reader
+     * reads shard 0 of every version, so the row stays readable (only less spread) rather than lost.
+     */
+    private int shardCount(ModelRef version) {
+        try {
+            return shards.shards(version);
+        } catch (RuntimeException e) {
+            return LogShards.MIN;
+        }
+    }
+
+    /**
+     * @param r a row
+     * @param shardCount its version's shard count
+     * @return the row's key: {@code pk = <model>#<version>#<shard>}, {@code sk = <time>#<requestId>#<row>}
+     */
+    static Map<String, AttributeValue> key(PredictionRecord r, int shardCount) {
         var model = r.model();
-        return Map.of(PredictionLogSchema.PK, s(partitionKey(model.name(), model.version())),
+        int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
+        return Map.of(PredictionLogSchema.PK, s(partitionKey(model.name(), model.version(), shard)),
                 PredictionLogSchema.SK, s(PredictionLogSchema.sortKey(r)));
     }
 
-    private Map<String, AttributeValue> item(PredictionRecord r) {
+    /**
+     * @param r a row
+     * @param shardCount its version's shard count
+     * @param ttl how long it is kept
+     * @return the row's item in the sharded layout
+     */
+    static Map<String, AttributeValue> item(PredictionRecord r, int shardCount, Duration ttl) {
         var model = r.model();
-        var item = new HashMap<String, AttributeValue>(key(r));
-        item.put(PredictionLogSchema.MODEL, s(model.name())); // partition key of the byModel index
+        int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
+        var item = new HashMap<String, AttributeValue>(key(r, shardCount));
+        item.put(PredictionLogSchema.SHARD, n(shard));
+        item.put(PredictionLogSchema.MODEL_SHARD, s(PredictionLogSchema.modelShard(model.name(), shard))); // byModelShard
         item.put(PredictionLogSchema.VERSION, s(model.version()));
         item.put(PredictionLogSchema.REQUEST_ID, s(r.requestId()));
         item.put(PredictionLogSchema.ROW, n(r.row()));
@@ -196,6 +231,10 @@ public final class DynamoDbPredictionLog implements PredictionLog {
         item.put(PredictionLogSchema.SOURCE, s(r.source()));
         item.put(PredictionLogSchema.EXPIRES_AT, n(r.timestamp().plus(ttl).getEpochSecond()));
         return item;
+    }
+
+    private Map<String, AttributeValue> item(PredictionRecord r, int shardCount) {
+        return item(r, shardCount, ttl);
     }
 
     private static AttributeValue s(String value) {

@@ -6,6 +6,7 @@ import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.aws.S3BlobStore;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.serving.ModelCache;
@@ -34,7 +35,9 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         // One version per job: the cache only saves reloading it for the next range in this container.
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // a version's shard count is read from the registry once per container (versions are immutable)
+        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+                new RegistryLogShards(registry));
         var events = new EventBridgePublisher(AwsClients.eventBridge(), batch.eventBusName(), BatchJobs.EVENT_SOURCE);
         var jobs = new BatchJobs(new S3BlobStore(s3), new DynamoDbJobStore(dynamoDb, batch.jobsTable()), cache, log, events, clock, batch);
         return new Wiring(config, batch, jobs);

@@ -4,6 +4,7 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.EmfServingEvents;
 import io.mlserve.core.inference.InstanceParser;
@@ -40,7 +41,9 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
         var store = S3ObjectStore.fromEnvironment(env, config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // a version's shard count is read from the registry once per container (versions are immutable)
+        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+                new RegistryLogShards(registry));
         return of(env, config, store, registry, log, Clock.systemUTC());
     }
 
