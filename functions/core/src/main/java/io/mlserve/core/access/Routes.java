@@ -23,6 +23,7 @@ public final class Routes {
             new Route("POST", "/models/{name}/jobs", Role.PREDICT),
             new Route("GET", "/jobs", Role.PREDICT),
             new Route("GET", "/jobs/{jobId}", Role.PREDICT),
+            new Route("POST", "/models/{name}/feedback", Role.PREDICT),
             new Route("POST", "/models/{name}/versions", Role.ADMIN),
             new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
             new Route("GET", "/models/{name}/audit", Role.ADMIN),

@@ -19,7 +19,20 @@ public final class JobIds {
      * @return {@code b-} and 24 hex digits
      */
     public static String batch(String bucket, String key, String etag, String version) {
-        var identity = bucket + "\n" + key + "\n" + normalizeEtag(etag) + "\n" + (version == null ? "" : version);
+        return batch(bucket, key, etag, version, false);
+    }
+
+    /**
+     * @param bucket the input's bucket
+     * @param key its key
+     * @param etag its ETag
+     * @param version the pinned version, or null
+     * @param logAll whether the job logs every row: such a job is another job than the same file's sampled one
+     * @return the batch job id
+     */
+    public static String batch(String bucket, String key, String etag, String version, boolean logAll) {
+        var identity = bucket + "\n" + key + "\n" + normalizeEtag(etag) + "\n" + (version == null ? "" : version)
+                + (logAll ? "\nlogAll" : "");
         return "b-" + ManifestChecks.sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
     }
 

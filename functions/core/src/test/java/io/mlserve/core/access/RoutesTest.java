@@ -22,6 +22,7 @@ class RoutesTest {
                 new Route("POST", "/models/{name}/jobs", Role.PREDICT),
                 new Route("GET", "/jobs", Role.PREDICT),
                 new Route("GET", "/jobs/{jobId}", Role.PREDICT),
+                new Route("POST", "/models/{name}/feedback", Role.PREDICT),
                 new Route("POST", "/models/{name}/versions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
                 new Route("GET", "/models/{name}/audit", Role.ADMIN),
@@ -67,7 +68,7 @@ class RoutesTest {
                 "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline",
                 "/models/{name}/quality", "/models/{name}/quality/config", "/models/{name}/quality/config");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(28);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(29);
     }
 
     @Test
