@@ -9,7 +9,7 @@ import java.util.Locale;
  * Quality over time as one self-contained HTML page ({@code GET /models/{name}/quality/report}): no scripts, no
  * external styles or fonts. One inline-SVG line chart of the headline metric (accuracy for classifiers, MAE for
  * regressors), one line per version, each point a time bucket of labelled predictions with its 95% interval drawn as
- * a shaded band; then a table of the same numbers.
+ * a shaded band (and a whisker per point, so a single bucket's interval shows too); then a table of the same numbers.
  */
 public final class QualityReportPage {
     /** One colour per version, in version order (production and canary are named in the legend). */
@@ -107,6 +107,9 @@ public final class QualityReportPage {
                     .append("<polygon class=\"band\" fill=\"").append(c).append("\" points=\"").append(band.toString().strip()).append("\"/>\n")
                     .append("<polyline class=\"line\" stroke=\"").append(c).append("\" points=\"").append(centre.toString().strip()).append("\"/>\n");
             for (var p : points) {
+                // a whisker per point: the interval stays visible where the band has no width (a single bucket)
+                html.append(String.format(Locale.ROOT, "<line class=\"whisker\" stroke=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                        c, x.applyAsDouble(mid(p)), y.applyAsDouble(p.estimate().low()), x.applyAsDouble(mid(p)), y.applyAsDouble(p.estimate().high())));
                 html.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>version %s, %s–%s: %s [%s, %s] on %d labelled</title></circle>\n",
                         x.applyAsDouble(mid(p)), y.applyAsDouble(p.estimate().value()), c, esc(series.version()), esc(p.from()), esc(p.to()),
                         number(p.estimate().value()), number(p.estimate().low()), number(p.estimate().high()), p.labelled()));
@@ -162,7 +165,7 @@ public final class QualityReportPage {
             .meta{color:#57606a}.headline{font-size:18px}
             .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px;margin:16px 0;overflow-x:auto}
             .grid{stroke:#e1e4e8;stroke-width:1}.axis{font-size:12px;fill:#57606a}
-            .band{opacity:.18;stroke:none}.line{fill:none;stroke-width:2.2}
+            .band{opacity:.18;stroke:none}.line{fill:none;stroke-width:2.2}.whisker{stroke-width:1.5;opacity:.55}
             .legend{list-style:none;padding:0;margin:8px 0 0;display:flex;gap:20px;flex-wrap:wrap}
             .swatch{display:inline-block;width:14px;height:14px;border-radius:3px;margin-right:6px;vertical-align:-2px}
             table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:left}
