@@ -16,14 +16,14 @@ def main(out, n):
     with open(f"{out}/classification.csv", "w") as f:
         f.write("actual,predicted,setosa,versicolor,virginica\n")
         for i in range(n):
-            f.write(f"{classes[actual[i]]},{classes[predicted[i]]},{p[i, 0]!r},{p[i, 1]!r},{p[i, 2]!r}\n")
+            f.write(f"{classes[actual[i]]},{classes[predicted[i]]},{float(p[i, 0])!r},{float(p[i, 1])!r},{float(p[i, 2])!r}\n")
     y = rng.normal(250_000, 80_000, n)
     y[rng.random(n) < 0.02] = 0.0
     yhat = y + rng.normal(0, 20_000, n)
     with open(f"{out}/regression.csv", "w") as f:
         f.write("actual,predicted\n")
         for i in range(n):
-            f.write(f"{y[i]!r},{yhat[i]!r}\n")
+            f.write(f"{float(y[i])!r},{float(yhat[i])!r}\n")
 
 
 if __name__ == "__main__":
