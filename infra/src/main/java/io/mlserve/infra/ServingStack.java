@@ -111,6 +111,12 @@ public final class ServingStack extends Stack {
     static final String WORK_PREFIX = "batch/work/";
     /** Drift reports (JSON + HTML) in the data bucket. */
     static final String DRIFT_PREFIX = "drift/";
+    /** Bulk feedback files in the data bucket: {@code feedback/<model>/<file>.csv}, each a job. */
+    static final String FEEDBACK_PREFIX = "feedback/";
+    /** Error files of feedback jobs (outside {@link #FEEDBACK_PREFIX}: writing one starts no job). */
+    static final String FEEDBACK_ERRORS_PREFIX = "feedback-errors/";
+    /** Every version's manifest in the models bucket (feedback reads a version's classes, never its model). */
+    static final String MANIFEST_KEYS = "models/*/*/manifest.json";
     /** A version's baseline in the models bucket (the drift function writes reference baselines there). */
     static final String BASELINE_KEYS = "models/*/*/baseline.json";
 
@@ -193,6 +199,7 @@ public final class ServingStack extends Stack {
             new Route("POST", "/models/{name}/jobs", "registry", "predict"),
             new Route("GET", "/jobs", "registry", "predict"),
             new Route("GET", "/jobs/{jobId}", "registry", "predict"),
+            new Route("POST", "/models/{name}/feedback", "feedback", "predict"),
             new Route("PUT", "/models/{name}/training", "registry", "admin"),
             new Route("GET", "/models/{name}/training", "registry", "admin"),
             new Route("POST", "/models/{name}/train", "registry", "admin"),
@@ -202,7 +209,13 @@ public final class ServingStack extends Stack {
             new Route("GET", "/models/{name}/drift", "drift", "predict"),
             new Route("GET", "/models/{name}/drift/history", "drift", "predict"),
             new Route("GET", "/models/{name}/drift/report", "drift", "predict"),
-            new Route("PUT", "/models/{name}/versions/{version}/baseline", "drift", "admin"));
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", "drift", "admin"),
+            // model quality on ground truth: served by the drift function (same settings shape, schedules and page style)
+            new Route("GET", "/models/{name}/quality", "drift", "predict"),
+            new Route("POST", "/models/{name}/quality", "drift", "admin"),
+            new Route("PUT", "/models/{name}/quality/config", "drift", "admin"),
+            new Route("GET", "/models/{name}/quality/config", "drift", "admin"),
+            new Route("GET", "/models/{name}/quality/report", "drift", "predict"));
 
     private final Bucket modelsBucket;
     private final Table predictionsTable;
@@ -220,6 +233,7 @@ public final class ServingStack extends Stack {
     private final StateMachine batchJobs;
     private final TrainJobs training;
     private final JavaFunction drift;
+    private final JavaFunction feedback;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
     private final LogGroup accessLog;
@@ -392,6 +406,7 @@ public final class ServingStack extends Stack {
         var schedules = new TrainingSchedules(this, "TrainingSchedules", new TrainingSchedules.Props(registry.function(),
                 training.trainFunction.function(), training.trainJobs, jobsTable));
         drift = driftFunction(settings, shared, schedules);
+        feedback = feedbackFunction(settings, shared);
 
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)
@@ -417,9 +432,9 @@ public final class ServingStack extends Stack {
                         "EVENT_BUS_NAME", "default",
                         "POWERTOOLS_SERVICE_NAME", "drift"))));
         var role = fn.function();
-        // registry table: versions and aliases (Get, Query), drift config and summaries (Put; history by Query)
+        // registry table: versions and aliases (Get, Query), drift and quality configs and drift summaries (Put; history by Query)
         registryTable.grant(role, "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
-        predictionsTable.grant(role, "dynamodb:Query"); // the production version's logged rows
+        predictionsTable.grant(role, "dynamodb:Query"); // logged rows (drift) and labelled rows of every shard (quality)
         modelsBucket.grantRead(role); // manifests, model bytes, baselines
         role.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:PutObject"))
@@ -454,6 +469,82 @@ public final class ServingStack extends Stack {
                         .maxEventAge(Duration.hours(2))
                         .build())))
                 .build();
+        // ModelQualityDegraded (a scheduled quality check found production below a floor) → the train function, which
+        // applies the quality config's retrain and cooldown the same way
+        Rule.Builder.create(this, "ModelQualityDegradedToTraining")
+                .description("mlserve: production below a quality floor may start retraining (the train function checks spec, retrain, cooldown)")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("mlserve.quality"))
+                        .detailType(List.of("ModelQualityDegraded"))
+                        .build())
+                .targets(List.of(new LambdaFunction(training.trainFunction.function(), LambdaFunctionProps.builder()
+                        .deadLetterQueue(deadLetterQueue("ModelQualityDegradedDlq"))
+                        .retryAttempts(4)
+                        .maxEventAge(Duration.hours(2))
+                        .build())))
+                .build();
+        return fn;
+    }
+
+    /**
+     * Ground truth: the feedback function answers {@code POST /models/{name}/feedback} and runs a job for each CSV
+     * dropped under {@code feedback/<model>/} of the data bucket (EventBridge rule, asynchronous invoke). It may only
+     * update log items (a conditional UpdateItem sets the actual; GetItem tells a duplicate from a conflict on an emulator
+     * that returns no old item), read registered versions and their manifests, read feedback files, write their error
+     * files, and keep its jobs.
+     */
+    private JavaFunction feedbackFunction(Settings settings, Map<String, String> shared) {
+        var fn = new JavaFunction(this, "Feedback", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "feedback", "io.mlserve.function.feedback.FeedbackHandler::handleRequest", 1024, Duration.minutes(15),
+                with(shared, Map.of(
+                        "JOBS_TABLE", jobsTable.getTableName(),
+                        "PREDICTION_LOG_TTL_DAYS", "30",
+                        "FEEDBACK_WRITERS", "16",
+                        "POWERTOOLS_SERVICE_NAME", "feedback"))));
+        var role = fn.function();
+        predictionsTable.grant(role, "dynamodb:UpdateItem", "dynamodb:GetItem"); // no Put, no Delete: rows are never replaced
+        registryTable.grant(role, "dynamodb:GetItem"); // is the version registered, its pinned manifest
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:GetObjectVersion"))
+                .resources(List.of(modelsBucket.arnForObjects(MANIFEST_KEYS)))
+                .build());
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(dataBucket.arnForObjects(FEEDBACK_PREFIX + "*")))
+                .build());
+        role.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject", "s3:AbortMultipartUpload"))
+                .resources(List.of(dataBucket.arnForObjects(FEEDBACK_ERRORS_PREFIX + "*")))
+                .build());
+        // claim = conditional Put; start/finish/details = Update; the counts = a transaction of Put + Update; find = Get
+        jobsTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
+
+        var input = new java.util.LinkedHashMap<String, Object>();
+        input.put("step", "file");
+        input.put("bucket", EventField.fromPath("$.detail.bucket.name"));
+        input.put("key", EventField.fromPath("$.detail.object.key"));
+        input.put("etag", EventField.fromPath("$.detail.object.etag"));
+        Rule.Builder.create(this, "FeedbackUploads")
+                .description("mlserve: a CSV uploaded under feedback/<model>/ of the data bucket becomes a feedback job")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.s3"))
+                        .detailType(List.of("Object Created"))
+                        .detail(Map.of(
+                                "bucket", Map.of("name", List.of(dataBucket.getBucketName())),
+                                "object", Map.of("key", software.amazon.awscdk.services.events.Match.prefix(FEEDBACK_PREFIX))))
+                        .build())
+                .targets(List.of(new LambdaFunction(role, LambdaFunctionProps.builder()
+                        .event(RuleTargetInput.fromObject(input))
+                        .deadLetterQueue(deadLetterQueue("FeedbackUploadsDlq"))
+                        .retryAttempts(4)
+                        .maxEventAge(Duration.hours(6))
+                        .build())))
+                .build();
+        // a run that still fails (the job records why; this keeps the event) goes to an alarmed queue
+        role.configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .onFailure(new SqsDestination(deadLetterQueue("FeedbackFailures")))
+                .retryAttempts(1)
+                .build());
         return fn;
     }
 
@@ -774,7 +865,8 @@ public final class ServingStack extends Stack {
         var integrations = Map.of(
                 "predict", new LambdaIntegration(predictTarget),
                 "registry", new LambdaIntegration(registry.function()),
-                "drift", new LambdaIntegration(drift.function()));
+                "drift", new LambdaIntegration(drift.function()),
+                "feedback", new LambdaIntegration(feedback.function()));
         var validator = restApi.addRequestValidator("Validator", RequestValidatorOptions.builder()
                 // a body model cannot express "the features of this model"; the function validates bodies against the manifest
                 .validateRequestParameters(true).validateRequestBody(true).build());
@@ -864,7 +956,10 @@ public final class ServingStack extends Stack {
         alarms.alarm("DriftErrors", AlarmTopic.Spec.once(
                 "mlserve drift: the drift function failed (a check, a schedule firing or a route); see its log",
                 drift.function().metricErrors(sum), 1));
-        for (var fn : List.of(predict, registry, authorizer)) {
+        alarms.alarm("FeedbackErrors", AlarmTopic.Spec.once(
+                "mlserve feedback: the feedback function failed (a route or a feedback file); see its log",
+                feedback.function().metricErrors(sum), 1));
+        for (var fn : List.of(predict, registry, authorizer, feedback)) {
             alarms.alarm(fn.getNode().getId() + "Throttles", AlarmTopic.Spec.once(
                     "mlserve " + fn.getNode().getId() + ": Lambda throttled invocations (callers got 429/500)",
                     fn.function().metricThrottles(sum), 1));
@@ -903,6 +998,7 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "TrainStateMachineArn").value(training.trainJobs.getStateMachineArn()).build();
         CfnOutput.Builder.create(this, "TrainFunctionName").value(training.trainFunction.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "DriftFunctionName").value(drift.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "FeedbackFunctionName").value(feedback.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
@@ -910,7 +1006,7 @@ public final class ServingStack extends Stack {
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction, drift)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction, drift, feedback)) {
             suppressFunctionFindings(fn);
         }
         NagSuppressions.addResourceSuppressions(training, List.of(
@@ -1000,7 +1096,10 @@ public final class ServingStack extends Stack {
                                 "Resource::<" + logicalId(dataBucket) + ".Arn>/" + OUTPUT_PREFIX + "*",
                                 "Resource::<" + logicalId(dataBucket) + ".Arn>/" + WORK_PREFIX + "*",
                                 "Resource::<" + logicalId(dataBucket) + ".Arn>/" + DRIFT_PREFIX + "*",
-                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + BASELINE_KEYS))
+                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + BASELINE_KEYS,
+                                "Resource::<" + logicalId(modelsBucket) + ".Arn>/" + MANIFEST_KEYS,
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + FEEDBACK_PREFIX + "*",
+                                "Resource::<" + logicalId(dataBucket) + ".Arn>/" + FEEDBACK_ERRORS_PREFIX + "*"))
                         .build()), true);
     }
 
@@ -1036,6 +1135,11 @@ public final class ServingStack extends Stack {
     /** @return the jobs table */
     public Table jobsTable() {
         return jobsTable;
+    }
+
+    /** @return the feedback function */
+    public JavaFunction feedback() {
+        return feedback;
     }
 
     /** @return the batch job state machine */

@@ -49,6 +49,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/drift/target"));
         Files.writeString(repo.resolve("functions/drift/target/drift.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/feedback/target"));
+        Files.writeString(repo.resolve("functions/feedback/target/feedback.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -227,7 +229,7 @@ class ServingStackTest {
         aws.resourceCountIs("AWS::ApiGateway::Method", ServingStack.ROUTES.size());
         for (var path : List.of("health", "details", "docs", "openapi.yaml", "models", "{name}", "predict", "versions",
                 "aliases", "{alias}", "audit", "stats", "predictions", "jobs", "{jobId}", "training", "train", "drift", "config",
-                "history", "report", "{version}", "baseline")) {
+                "history", "report", "{version}", "baseline", "feedback", "quality")) {
             aws.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", path));
         }
         aws.allResourcesProperties("AWS::ApiGateway::Method", Map.of("Integration", Match.objectLike(Map.of("Type", "AWS_PROXY"))));
@@ -240,10 +242,14 @@ class ServingStackTest {
                         "POST /models/{name}/versions admin", "PUT /models/{name}/aliases/{alias} admin",
                         "GET /models/{name}/audit admin", "GET /predictions admin",
                         "POST /models/{name}/jobs predict", "GET /jobs predict", "GET /jobs/{jobId} predict",
+                        "POST /models/{name}/feedback predict",
                         "PUT /models/{name}/training admin", "GET /models/{name}/training admin", "POST /models/{name}/train admin",
                         "PUT /models/{name}/drift/config admin", "GET /models/{name}/drift/config admin", "POST /models/{name}/drift admin",
                         "GET /models/{name}/drift predict", "GET /models/{name}/drift/history predict",
-                        "GET /models/{name}/drift/report predict", "PUT /models/{name}/versions/{version}/baseline admin");
+                        "GET /models/{name}/drift/report predict", "PUT /models/{name}/versions/{version}/baseline admin",
+                        "GET /models/{name}/quality predict", "POST /models/{name}/quality admin",
+                        "PUT /models/{name}/quality/config admin", "GET /models/{name}/quality/config admin",
+                        "GET /models/{name}/quality/report predict");
     }
 
     @Test
@@ -275,8 +281,54 @@ class ServingStackTest {
                         "Arn", arnOf(awsStack.training().trainFunction.function()),
                         "DeadLetterConfig", Match.anyValue()))),
                 "State", "ENABLED"));
+        // ModelQualityDegraded (quality checks run by the same function) goes to the train function the same way
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of("source", List.of("mlserve.quality"), "detail-type", List.of("ModelQualityDegraded")),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", arnOf(awsStack.training().trainFunction.function()),
+                        "DeadLetterConfig", Match.anyValue(), "RetryPolicy", Match.anyValue()))),
+                "State", "ENABLED"));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
                 "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(awsStack.drift().function()))))));
+    }
+
+    @Test
+    void feedback_shouldUpdateLogItemsOnly_readManifestsOnly_andTakeUploadsUnderFeedback() {
+        // GIVEN
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.feedback.FeedbackHandler::handleRequest", "Runtime", "java21", "Timeout", 900,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("POWERTOOLS_SERVICE_NAME", "feedback",
+                        "JOBS_TABLE", Match.anyValue(), "PREDICTIONS_TABLE", Match.anyValue(), "PREDICTION_LOG_TTL_DAYS", "30")))));
+        var statements = statementsOf("Feedback");
+        var text = statements.toString();
+
+        // THEN it may set actuals (UpdateItem) but never replace or delete a row, read only manifests of the models bucket,
+        // read only feedback files and write only their error files
+        assertThat(all(statements, "Action")).contains("dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                "s3:GetObject", "s3:PutObject").doesNotContain("*", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Scan",
+                "dynamodb:Query", "s3:DeleteObject*", "s3:GetObject*", "s3:ListBucket");
+        assertThat(all(statements, "Resource")).doesNotContain("*");
+        assertThat(text).contains("/models/*/*/manifest.json").contains("/feedback/*").contains("/feedback-errors/*")
+                .doesNotContain("/batch/");
+        // PutItem only on the jobs table (claims): the predictions table gets UpdateItem and GetItem only
+        for (var statement : statements) {
+            var s = statement.toString();
+            if (s.contains(logicalId(awsStack.predictionsTable()))) {
+                assertThat(s).contains("dynamodb:UpdateItem").doesNotContain("dynamodb:PutItem");
+            }
+        }
+        // an upload under feedback/ goes to the function as {"step": "file", bucket, key, etag}, with a DLQ
+        aws.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Map.of("source", List.of("aws.s3"), "detail-type", List.of("Object Created"),
+                        "detail", Map.of("bucket", Map.of("name", List.of(Map.of("Ref", logicalId(awsStack.dataBucket())))),
+                                "object", Map.of("key", List.of(Map.of("prefix", "feedback/"))))),
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", arnOf(awsStack.feedback().function()),
+                        "InputTransformer", Match.objectLike(Map.of("InputTemplate", Match.stringLikeRegexp(".*\"step\":\"file\".*"))),
+                        "DeadLetterConfig", Match.anyValue()))),
+                "State", "ENABLED"));
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
+                "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", logicalId(awsStack.feedback().function()))))));
     }
 
     @SuppressWarnings("unchecked")
@@ -427,7 +479,7 @@ class ServingStackTest {
         var policies = aws.findResources("AWS::IAM::Policy");
         // one per function, the batch machine's two (its own + Distributed Map), the upload rule's, the train machine's and
         // the training schedules' role (the drift function's is one of the "one per function")
-        assertThat(policies).hasSize(12);
+        assertThat(policies).hasSize(13); // + the feedback function's
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -519,16 +571,19 @@ class ServingStackTest {
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "ReservedConcurrentExecutions", 10));
         // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
-        // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 5);
+        // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing,
+        // feedback is bounded by the predict usage plan (calls) and by uploads (files)
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 6);
     }
 
     @Test
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        assertThat(queues).hasSize(4); // + the batch upload rule's DLQ and the DriftDetected rule's
-        aws.resourceCountIs("AWS::SQS::Queue", 4);
+        // + the batch upload rule's DLQ, the DriftDetected and ModelQualityDegraded rules', the feedback upload rule's and
+        // feedback's on-failure queue
+        assertThat(queues).hasSize(7);
+        aws.resourceCountIs("AWS::SQS::Queue", 7);
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -582,9 +637,9 @@ class ServingStackTest {
 
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
-        // API 5xx rate, log write failures, guard errors, DLQ depth (x4), throttles (x3), API 429s,
-        // batch executions failed, batch function errors, drift function errors
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 14);
+        // API 5xx rate, log write failures, guard errors, DLQ depth (x5), throttles (x3), API 429s,
+        // batch executions failed, batch function errors, drift function errors; feedback: errors, throttles, 2 DLQs
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 19);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

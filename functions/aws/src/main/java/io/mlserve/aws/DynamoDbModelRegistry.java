@@ -246,6 +246,16 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
         map.put("maxP95LatencyMs", g.maxP95LatencyMs());
         map.put("minRequests", g.minRequests());
         map.put("windowMinutes", g.windowMinutes());
+        // ground-truth limits only when set: absent is "not checked"
+        if (g.maxAccuracyDrop() != null) {
+            map.put("maxAccuracyDrop", g.maxAccuracyDrop());
+        }
+        if (g.maxMapeRise() != null) {
+            map.put("maxMapeRise", g.maxMapeRise());
+        }
+        if (g.minLabelled() != null) {
+            map.put("minLabelled", g.minLabelled());
+        }
         return map;
     }
 
@@ -260,7 +270,10 @@ public final class DynamoDbModelRegistry implements ModelRegistry {
                     m.containsKey("maxErrorRate") ? Double.valueOf(m.get("maxErrorRate").n()) : null,
                     m.containsKey("maxP95LatencyMs") ? Double.valueOf(m.get("maxP95LatencyMs").n()) : null,
                     m.containsKey("minRequests") ? Integer.valueOf(m.get("minRequests").n()) : null,
-                    m.containsKey("windowMinutes") ? Integer.valueOf(m.get("windowMinutes").n()) : null);
+                    m.containsKey("windowMinutes") ? Integer.valueOf(m.get("windowMinutes").n()) : null,
+                    m.containsKey("maxAccuracyDrop") ? Double.valueOf(m.get("maxAccuracyDrop").n()) : null,
+                    m.containsKey("maxMapeRise") ? Double.valueOf(m.get("maxMapeRise").n()) : null,
+                    m.containsKey("minLabelled") ? Integer.valueOf(m.get("minLabelled").n()) : null);
         } catch (RuntimeException e) { // NumberFormatException, NullPointerException, InvalidInputException
             LOG.warn("aliases of {}: stored canary guard is not valid ({}); using the defaults", name, e.getMessage());
             return CanaryGuard.DEFAULT;

@@ -10,9 +10,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The last drift-triggered training start, one item per model in the registry table beside its spec:
- * {@code pk = MODEL#<name>}, {@code sk = TRAINING_TRIGGERS}, attributes {@code lastDriftStartAt} (epoch millis; absent
- * when no drift start stands), {@code lastDriftStartIso} (the same, readable) and {@code claimId}. A claim is a PutItem
+ * The last training start per signal, one item per model and signal in the registry table beside its spec:
+ * {@code pk = MODEL#<name>}, {@code sk = TRAINING_TRIGGERS} (drift) or {@code TRAINING_TRIGGERS#quality}, attributes
+ * {@code last<Signal>StartAt} (epoch millis; absent when no start stands), {@code last<Signal>StartIso} (the same,
+ * readable) and {@code claimId}. A claim is a PutItem
  * conditional on {@code lastDriftStartAt} being absent or old enough, returning the old item; a release is a PutItem
  * conditional on the claim id. Only PutItem and GetItem: the rights the train function already has on the table.
  *
@@ -21,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 public final class DynamoDbTrainingTriggers implements TrainingTriggers {
     static final String SK_TRIGGERS = "TRAINING_TRIGGERS";
-    private static final String LAST = "lastDriftStartAt";
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -36,20 +36,21 @@ public final class DynamoDbTrainingTriggers implements TrainingTriggers {
     }
 
     @Override
-    public Claim claimDriftStart(String model, String claimId, Instant now, Instant notBefore) {
+    public Claim claimStart(String signal, String model, String claimId, Instant now, Instant notBefore) {
+        var last = last(signal);
         // two tries: a record released between our put and our read leaves nothing to report, so claim it then
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                var old = dynamoDb.putItem(b -> b.tableName(table).item(item(model, claimId, now))
-                        .conditionExpression("attribute_not_exists(" + LAST + ") OR " + LAST + " <= :notBefore")
+                var old = dynamoDb.putItem(b -> b.tableName(table).item(item(signal, model, claimId, now))
+                        .conditionExpression("attribute_not_exists(" + last + ") OR " + last + " <= :notBefore")
                         .expressionAttributeValues(Map.of(":notBefore", millis(notBefore)))
                         .returnValues(ReturnValue.ALL_OLD)).attributes();
-                return new Claim(true, last(old));
+                return new Claim(true, lastStart(old, last));
             } catch (ConditionalCheckFailedException e) {
-                var held = dynamoDb.getItem(b -> b.tableName(table).key(key(model)).consistentRead(true)).item();
-                var last = last(held);
-                if (last != null && last.isAfter(notBefore)) {
-                    return new Claim(false, last);
+                var held = dynamoDb.getItem(b -> b.tableName(table).key(key(signal, model)).consistentRead(true)).item();
+                var heldStart = lastStart(held, last);
+                if (heldStart != null && heldStart.isAfter(notBefore)) {
+                    return new Claim(false, heldStart);
                 }
             }
         }
@@ -57,20 +58,20 @@ public final class DynamoDbTrainingTriggers implements TrainingTriggers {
     }
 
     @Override
-    public void releaseDriftStart(String model, String claimId, Instant previous) {
+    public void releaseStart(String signal, String model, String claimId, Instant previous) {
         try {
-            dynamoDb.putItem(b -> b.tableName(table).item(item(model, null, previous)).conditionExpression("claimId = :claim")
+            dynamoDb.putItem(b -> b.tableName(table).item(item(signal, model, null, previous)).conditionExpression("claimId = :claim")
                     .expressionAttributeValues(Map.of(":claim", AttributeValue.fromS(claimId))));
         } catch (ConditionalCheckFailedException e) {
             // another claim replaced ours: its start stands
         }
     }
 
-    private static Map<String, AttributeValue> item(String model, String claimId, Instant startedAt) {
-        var item = new HashMap<>(key(model));
+    private static Map<String, AttributeValue> item(String signal, String model, String claimId, Instant startedAt) {
+        var item = new HashMap<>(key(signal, model));
         if (startedAt != null) {
-            item.put(LAST, millis(startedAt));
-            item.put("lastDriftStartIso", AttributeValue.fromS(startedAt.toString()));
+            item.put(last(signal), millis(startedAt));
+            item.put(last(signal).replace("At", "Iso"), AttributeValue.fromS(startedAt.toString()));
         }
         if (claimId != null) {
             item.put("claimId", AttributeValue.fromS(claimId));
@@ -78,18 +79,25 @@ public final class DynamoDbTrainingTriggers implements TrainingTriggers {
         return item;
     }
 
-    private static Instant last(Map<String, AttributeValue> item) {
-        if (item == null || !item.containsKey(LAST)) {
+    private static Instant lastStart(Map<String, AttributeValue> item, String last) {
+        if (item == null || !item.containsKey(last)) {
             return null;
         }
-        return Instant.ofEpochMilli(Long.parseLong(item.get(LAST).n()));
+        return Instant.ofEpochMilli(Long.parseLong(item.get(last).n()));
+    }
+
+    /** {@code lastDriftStartAt}, {@code lastQualityStartAt}: drift's attribute name as it always was. */
+    private static String last(String signal) {
+        return "last" + Character.toUpperCase(signal.charAt(0)) + signal.substring(1) + "StartAt";
     }
 
     private static AttributeValue millis(Instant instant) {
         return AttributeValue.fromN(Long.toString(instant.toEpochMilli()));
     }
 
-    private static Map<String, AttributeValue> key(String model) {
-        return Map.of("pk", AttributeValue.fromS("MODEL#" + model), "sk", AttributeValue.fromS(SK_TRIGGERS));
+    private static Map<String, AttributeValue> key(String signal, String model) {
+        // drift keeps the item it always had; every other signal gets its own, so PutItem never touches another's start
+        return Map.of("pk", AttributeValue.fromS("MODEL#" + model),
+                "sk", AttributeValue.fromS("drift".equals(signal) ? SK_TRIGGERS : SK_TRIGGERS + "#" + signal));
     }
 }

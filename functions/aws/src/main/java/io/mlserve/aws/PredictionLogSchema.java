@@ -101,6 +101,16 @@ public final class PredictionLogSchema {
      * @return its sort key
      */
     public static String sortKey(PredictionRecord record) {
-        return SORTABLE_TIME.format(record.timestamp()) + "#" + record.requestId() + "#" + String.format("%05d", record.row());
+        return sortKey(record.timestamp(), record.requestId(), record.row());
+    }
+
+    /**
+     * @param timestamp the prediction time
+     * @param requestId the request (or batch range) id
+     * @param row the row's index
+     * @return the sort key of that row's item
+     */
+    public static String sortKey(java.time.Instant timestamp, String requestId, int row) {
+        return SORTABLE_TIME.format(timestamp) + "#" + requestId + "#" + String.format("%05d", row);
     }
 }

@@ -114,7 +114,7 @@ class DynamoDbPredictionLogReaderIT {
             }
         }
         assertThat(log.write(V3).complete()).isTrue();
-        V3.sort(java.util.Comparator.comparing(PredictionLogSchema::sortKey).reversed());
+        V3.sort(java.util.Comparator.comparing((PredictionRecord r) -> PredictionLogSchema.sortKey(r)).reversed());
     }
 
     @AfterAll

@@ -85,7 +85,7 @@ class DynamoDbPredictionLogReaderTest {
             assertThat(writer.write(rows).complete()).isTrue();
             written.addAll(rows);
         }
-        written.sort(Comparator.comparing(PredictionLogSchema::sortKey).reversed());
+        written.sort(Comparator.comparing((PredictionRecord r) -> PredictionLogSchema.sortKey(r)).reversed());
         return written;
     }
 
@@ -182,7 +182,7 @@ class DynamoDbPredictionLogReaderTest {
         // GIVEN v1 on 4 shards and v2 on 2
         var written = new ArrayList<>(logRequests("1", 20));
         written.addAll(logRequests("2", 20));
-        written.sort(Comparator.comparing(PredictionLogSchema::sortKey)
+        written.sort(Comparator.comparing((PredictionRecord r) -> PredictionLogSchema.sortKey(r))
                 .thenComparing(r -> PredictionLogSchema.partitionKey("iris", r.model().version(),
                         LogShards.shardOf(r.requestId(), r.row(), shards.shards(r.model()))))
                 .reversed());

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -137,5 +139,25 @@ class DynamoDbTrainingTriggersIT {
         var first = triggers.claimDriftStart(fresh, "x", NOW, NOW.minus(COOLDOWN));
         triggers.releaseDriftStart(fresh, "x", first.last()); // back to no start at all
         assertThat(triggers.claimDriftStart(fresh, "y", NOW, NOW.minus(COOLDOWN))).isEqualTo(new Claim(true, null));
+    }
+
+    @Test
+    void claimStart_shouldKeepEachSignalsCooldownApart_inItsOwnItem() {
+        var model = "signals-" + UUID.randomUUID().toString().substring(0, 8);
+        // GIVEN drift started training now
+        assertThat(triggers.claimDriftStart(model, "d", NOW, NOW.minus(COOLDOWN)).claimed()).isTrue();
+
+        // WHEN quality claims at the same time, then again inside its own cooldown
+        var quality = triggers.claimStart("quality", model, "q1", NOW, NOW.minus(COOLDOWN));
+        var again = triggers.claimStart("quality", model, "q2", NOW.plusSeconds(60), NOW.plusSeconds(60).minus(COOLDOWN));
+
+        // THEN quality is not held back by drift's start, but by its own; drift's record is untouched
+        assertThat(quality).isEqualTo(new Claim(true, null));
+        assertThat(again).isEqualTo(new Claim(false, NOW));
+        assertThat(triggers.claimDriftStart(model, "d2", NOW.plusSeconds(60), NOW.plusSeconds(60).minus(COOLDOWN)))
+                .isEqualTo(new Claim(false, NOW));
+        var item = dynamoDb.getItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("MODEL#" + model),
+                "sk", AttributeValue.fromS("TRAINING_TRIGGERS#quality")))).item();
+        assertThat(item).containsKey("lastQualityStartAt").containsEntry("lastQualityStartIso", AttributeValue.fromS(NOW.toString()));
     }
 }

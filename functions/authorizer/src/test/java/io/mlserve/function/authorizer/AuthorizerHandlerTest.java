@@ -84,7 +84,8 @@ class AuthorizerHandlerTest {
                 STAGE + "/PUT/models/*/drift/config",
                 STAGE + "/GET/models/*/drift/config",
                 STAGE + "/POST/models/*/drift",
-                STAGE + "/PUT/models/*/versions/*/baseline");
+                STAGE + "/PUT/models/*/versions/*/baseline",
+                STAGE + "/POST/models/*/quality", STAGE + "/PUT/models/*/quality/config", STAGE + "/GET/models/*/quality/config");
         assertThat(statements(response)).allMatch(s -> "execute-api:Invoke".equals(s.get("Action")));
         assertThat(response.getPolicyDocument()).containsEntry("Version", "2012-10-17");
     }

@@ -12,6 +12,7 @@ import io.mlserve.core.error.NotFoundException;
 import io.mlserve.core.jobs.Job;
 import io.mlserve.core.jobs.JobIds;
 import io.mlserve.core.jobs.JobStatus;
+import io.mlserve.core.jobs.JobService;
 import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.jobs.RangeResult;
 import io.mlserve.core.jobs.FailureReason;
@@ -20,6 +21,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.EventPublisher;
 import io.mlserve.core.serving.LoadedModel;
 import io.mlserve.core.serving.ModelCache;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionLog;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -61,6 +63,7 @@ public final class BatchJobs {
     private final EventPublisher events;
     private final Clock clock;
     private final BatchConfig config;
+    private final LogShards shards;
 
     /**
      * @param blobs S3
@@ -73,6 +76,22 @@ public final class BatchJobs {
      */
     public BatchJobs(BlobStore blobs, JobStore jobs, ModelCache models, PredictionLog log, EventPublisher events, Clock clock,
             BatchConfig config) {
+        this(blobs, jobs, models, log, events, clock, config, version -> LogShards.MIN);
+    }
+
+    /**
+     * @param blobs S3
+     * @param jobs the jobs table
+     * @param models loaded models (registry-checked)
+     * @param log the prediction log (a sample of rows, or every row of a {@code logAll} job)
+     * @param events where BatchJobCompleted / BatchJobFailed go
+     * @param clock time source
+     * @param config settings
+     * @param shards each version's log shard count (the writer's), for the {@code prediction_id} column
+     */
+    public BatchJobs(BlobStore blobs, JobStore jobs, ModelCache models, PredictionLog log, EventPublisher events, Clock clock,
+            BatchConfig config, LogShards shards) {
+        this.shards = shards;
         this.blobs = blobs;
         this.jobs = jobs;
         this.models = models;
@@ -191,7 +210,9 @@ public final class BatchJobs {
         var partKey = outputPrefix(job) + "part-" + range.paddedIndex() + format.extension;
         var errorsKey = workPrefix(job.jobId()) + "errors-" + range.paddedIndex() + ".jsonl";
         var logTime = Instant.parse(job.startedAt()).plusMillis(range.index());
-        var worker = new RangeWorker(model, log, new LogSampler(job.jobId(), config.sampleRate()), range, logTime, config.chunkRows());
+        boolean logAll = job.details() != null && Boolean.TRUE.equals(job.details().get(JobService.LOG_ALL));
+        var worker = new RangeWorker(model, log, new LogSampler(job.jobId(), logAll ? 1.0 : config.sampleRate()), range, logTime,
+                config.chunkRows(), logAll ? shards.shards(model.ref()) : 0);
         var errors = new RangeWorker.Errors(() -> blobs.create(config.dataBucket(), errorsKey, "application/x-ndjson"));
         BlobOutput part = blobs.create(config.dataBucket(), partKey, format.contentType);
         RangeWorker.Counts counts;

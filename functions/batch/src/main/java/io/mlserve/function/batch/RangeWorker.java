@@ -17,6 +17,7 @@ import io.mlserve.core.inference.RowBatch;
 import io.mlserve.core.inference.RowProblem;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.serving.LoadedModel;
+import io.mlserve.core.store.PredictionId;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.io.BufferedWriter;
@@ -43,6 +44,9 @@ import java.util.function.Supplier;
  * header), {@code MALFORMED_JSON} (JSONL), or the validation problems of {@link RowBatch}.
  */
 final class RangeWorker {
+    /** The output column of a logAll job's rows: the logged row's id, for feedback. */
+    static final String PREDICTION_ID_COLUMN = "prediction_id";
+
     /** The counts a range reports. */
     record Counts(long rowsRead, long rowsPredicted, long rowsRejected, long lines) {}
 
@@ -56,6 +60,8 @@ final class RangeWorker {
     private final Instant logTime;
     private final int chunkRows;
     private final Utf8 utf8 = new Utf8();
+    /** 0, or a logAll job's shard count. */
+    private final int logShards;
 
     // one chunk of rows in file order, each either pending validation or already refused
     private final long[] lineOf;
@@ -73,6 +79,17 @@ final class RangeWorker {
     private final List<PredictionRecord> sampled = new ArrayList<>();
 
     RangeWorker(LoadedModel model, PredictionLog log, LogSampler sampler, ByteRange range, Instant logTime, int chunkRows) {
+        this(model, log, sampler, range, logTime, chunkRows, 0);
+    }
+
+    /**
+     * @param logShards 0 for a sampled job; for a {@code logAll} job the version's log shard count: every row is logged,
+     *     each output row carries its {@code prediction_id} (CSV column) / {@code predictionId} (JSON lines field), and a
+     *     row the log could not store fails the range rather than hand out an id that finds nothing
+     */
+    RangeWorker(LoadedModel model, PredictionLog log, LogSampler sampler, ByteRange range, Instant logTime, int chunkRows,
+            int logShards) {
+        this.logShards = logShards;
         this.model = model;
         this.batch = new RowBatch(model.manifest(), chunkRows);
         this.outputColumns = OutputColumns.of(model.manifest());
@@ -146,6 +163,9 @@ final class RangeWorker {
         int inputColumns = layout.columns().size();
         var header = new ArrayList<>(layout.columns());
         header.addAll(outputColumns.names());
+        if (logShards > 0) {
+            header.add(PREDICTION_ID_COLUMN);
+        }
         writer.writeRecord(header);
         var chunkText = new StringBuilder(64 * 1024);
         long textLines = 0;
@@ -306,8 +326,11 @@ final class RangeWorker {
             for (var cell : cells) {
                 row.writeField(cell);
             }
+            var id = predicted(i, prediction);
+            if (id != null) {
+                row.writeField(id);
+            }
             row.endRecord();
-            predicted(i, prediction);
         }
         finishChunk();
     }
@@ -363,9 +386,12 @@ final class RangeWorker {
             var node = payloadOf[i] instanceof ObjectNode o ? o : null;
             var prediction = predictions.get(batchRowOf[i]);
             node.set("prediction", Json.MAPPER.valueToTree(prediction));
+            var id = predicted(i, prediction);
+            if (id != null) {
+                node.put("predictionId", id);
+            }
             out.write(Json.MAPPER.writeValueAsString(node));
             out.write('\n');
-            predicted(i, prediction);
         }
         finishChunk();
     }
@@ -391,19 +417,30 @@ final class RangeWorker {
         rowsRejected++;
     }
 
-    private void predicted(int slot, Prediction prediction) {
+    /** @return the row's prediction id in a logAll job, else null */
+    private String predicted(int slot, Prediction prediction) {
         rowsPredicted++;
         if (sampler.sampled(range.index(), ordinalOf[slot])) {
             // deterministic keys: time = the job's start + range index ms, row = the row's ordinal in its range,
             // so a retried range writes the same items again instead of new ones
-            sampled.add(new PredictionRecord(model.ref(), jobId, (int) Math.min(Integer.MAX_VALUE, ordinalOf[slot]), logTime,
-                    batch.row(batchRowOf[slot]), prediction.asMap(), lastInferenceMs, "batch", null));
+            var record = new PredictionRecord(model.ref(), jobId, (int) Math.min(Integer.MAX_VALUE, ordinalOf[slot]), logTime,
+                    batch.row(batchRowOf[slot]), prediction.asMap(), lastInferenceMs, "batch", null);
+            sampled.add(record);
+            if (logShards > 0) {
+                return PredictionId.of(record, logShards).encode();
+            }
         }
+        return null;
     }
 
     private void finishChunk() {
         if (!sampled.isEmpty()) {
-            log.write(List.copyOf(sampled)); // best effort: a sample that cannot be written is not worth failing the range
+            var written = log.write(List.copyOf(sampled));
+            // a sample that cannot be written is not worth failing the range; a logAll row is: its id would find nothing
+            if (logShards > 0 && !written.complete()) {
+                throw new IllegalStateException("the prediction log could not store " + written.failed() + " of " + sampled.size()
+                        + " rows of this logAll job: " + written.lastError());
+            }
             sampled.clear();
         }
         batch.clear();

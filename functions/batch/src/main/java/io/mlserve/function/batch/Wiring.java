@@ -36,10 +36,12 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
         // a version's shard count is read from the registry once per container (versions are immutable)
+        var shards = new RegistryLogShards(registry);
         var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
-                new RegistryLogShards(registry));
+                shards);
         var events = new EventBridgePublisher(AwsClients.eventBridge(), batch.eventBusName(), BatchJobs.EVENT_SOURCE);
-        var jobs = new BatchJobs(new S3BlobStore(s3), new DynamoDbJobStore(dynamoDb, batch.jobsTable()), cache, log, events, clock, batch);
+        var jobs = new BatchJobs(new S3BlobStore(s3), new DynamoDbJobStore(dynamoDb, batch.jobsTable()), cache, log, events, clock, batch,
+                shards);
         return new Wiring(config, batch, jobs);
     }
 }

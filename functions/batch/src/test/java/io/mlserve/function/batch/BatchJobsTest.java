@@ -67,7 +67,68 @@ class BatchJobsTest {
         return new BatchJobs(blobs, store, cache, log, (type, detail) -> {
             events.add(Map.entry(type, detail));
             return "e-" + events.size();
-        }, Clock.systemUTC(), config);
+        }, Clock.systemUTC(), config, version -> 4);
+    }
+
+    /** A job the API claimed with {@code logAll}, run through plan, ranges and finalize. */
+    private Job runLogAll(String key, byte[] file) throws Exception {
+        blobs.putObject(DATA, key, file);
+        var jobId = io.mlserve.core.jobs.JobIds.batch(DATA, key, "etag-1", null, true);
+        var queued = Job.queued(jobId, Job.BATCH, "iris", null, "s3://" + DATA + "/" + key, java.time.Instant.now().toString());
+        store.claim(new Job(jobId, Job.BATCH, "iris", null, queued.status(), queued.input(), 0, 0, 0, 0, 0, List.of(), List.of(),
+                queued.startedAt(), null, null, Map.of(io.mlserve.core.jobs.JobService.LOG_ALL, true)));
+        try {
+            var plan = jobs.plan(jobId);
+            var ranges = Json.MAPPER.readTree(blobs.read((String) plan.get("manifestBucket"), (String) plan.get("manifestKey")));
+            for (var r : ranges) {
+                jobs.range(new ByteRange(r.get("jobId").asText(), r.get("index").asInt(), r.get("start").asLong(), r.get("end").asLong()));
+            }
+            jobs.finish(jobId);
+        } catch (RuntimeException e) {
+            jobs.fail(jobId, e.getClass().getName(), Json.write(Map.of("errorMessage", String.valueOf(e.getMessage()))));
+        }
+        return store.find(jobId).orElseThrow();
+    }
+
+    @Test
+    void logAll_shouldLogEveryRow_andWriteEachRowsPredictionId() throws Exception {
+        // GIVEN a sample rate of 50%, overridden by the job's logAll
+        var job = runLogAll("in/iris-all.csv", irisCsv().getBytes(StandardCharsets.UTF_8));
+
+        // THEN every predicted row is logged once, and its output row names exactly that log item
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(log.records).hasSize((int) job.rowsPredicted());
+        var rows = new ArrayList<CsvRecord>();
+        for (var uri : job.outputs()) {
+            try (var reader = CsvReader.builder().ofCsvRecord(blobs.text(DATA, uri.substring(("s3://" + DATA + "/").length())))) {
+                var it = reader.iterator();
+                assertThat(it.next().getFields()).endsWith("prediction", "probability_virginica", "probability_setosa",
+                        "probability_versicolor", "prediction_id");
+                it.forEachRemaining(rows::add);
+            }
+        }
+        assertThat(rows).hasSize((int) job.rowsPredicted());
+        var ids = new java.util.HashSet<io.mlserve.core.store.PredictionId>();
+        for (var record : log.records) {
+            ids.add(io.mlserve.core.store.PredictionId.of(record, 4));
+        }
+        var seen = new java.util.HashSet<io.mlserve.core.store.PredictionId>();
+        for (var row : rows) {
+            var id = io.mlserve.core.store.PredictionId.decode(row.getField(row.getFieldCount() - 1)).orElseThrow();
+            assertThat(ids).contains(id);
+            seen.add(id);
+        }
+        assertThat(seen).hasSize(rows.size());
+    }
+
+    @Test
+    void logAll_shouldFailTheJob_whenTheLogCannotStoreItsRows() throws Exception {
+        log.failing = true;
+
+        var job = runLogAll("in/iris-lost.csv", irisCsv().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.failureReason()).contains("logAll");
     }
 
     /** Runs the machine's happy path: claim, plan, each range (twice when asked), finalize. */

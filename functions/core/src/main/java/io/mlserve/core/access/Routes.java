@@ -24,6 +24,7 @@ public final class Routes {
             new Route("POST", "/models/{name}/jobs", Role.PREDICT),
             new Route("GET", "/jobs", Role.PREDICT),
             new Route("GET", "/jobs/{jobId}", Role.PREDICT),
+            new Route("POST", "/models/{name}/feedback", Role.PREDICT),
             new Route("POST", "/models/{name}/versions", Role.ADMIN),
             new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
             new Route("GET", "/models/{name}/audit", Role.ADMIN),
@@ -37,7 +38,12 @@ public final class Routes {
             new Route("GET", "/models/{name}/drift", Role.PREDICT),
             new Route("GET", "/models/{name}/drift/history", Role.PREDICT),
             new Route("GET", "/models/{name}/drift/report", Role.PREDICT),
-            new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN));
+            new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality", Role.PREDICT),
+            new Route("POST", "/models/{name}/quality", Role.ADMIN),
+            new Route("PUT", "/models/{name}/quality/config", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality/config", Role.ADMIN),
+            new Route("GET", "/models/{name}/quality/report", Role.PREDICT));
 
     private Routes() {}
 

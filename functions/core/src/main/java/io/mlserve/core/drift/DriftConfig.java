@@ -257,7 +257,13 @@ public record DriftConfig(
                 pValue != null ? pValue : d.pValue(), features);
     }
 
-    private static void checkSchedule(String schedule, List<String> problems) {
+    /**
+     * Checks a schedule expression as EventBridge Scheduler would (shared with the quality config).
+     *
+     * @param schedule {@code rate(...)} or {@code cron(...)}
+     * @param problems where a problem is added, prefixed {@code schedule:}
+     */
+    public static void checkSchedule(String schedule, List<String> problems) {
         var rate = RATE.matcher(schedule);
         if (rate.matches()) {
             long value = Long.parseLong(rate.group(1));

@@ -46,6 +46,8 @@ public record Job(
 
     /** The job type of bulk prediction. */
     public static final String BATCH = "batch";
+    /** The job type of a bulk feedback file. */
+    public static final String FEEDBACK = "feedback";
 
     /**
      * A job just claimed: queued, nothing counted.

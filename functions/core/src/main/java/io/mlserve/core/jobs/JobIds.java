@@ -19,8 +19,32 @@ public final class JobIds {
      * @return {@code b-} and 24 hex digits
      */
     public static String batch(String bucket, String key, String etag, String version) {
-        var identity = bucket + "\n" + key + "\n" + normalizeEtag(etag) + "\n" + (version == null ? "" : version);
+        return batch(bucket, key, etag, version, false);
+    }
+
+    /**
+     * @param bucket the input's bucket
+     * @param key its key
+     * @param etag its ETag
+     * @param version the pinned version, or null
+     * @param logAll whether the job logs every row: such a job is another job than the same file's sampled one
+     * @return the batch job id
+     */
+    public static String batch(String bucket, String key, String etag, String version, boolean logAll) {
+        var identity = bucket + "\n" + key + "\n" + normalizeEtag(etag) + "\n" + (version == null ? "" : version)
+                + (logAll ? "\nlogAll" : "");
         return "b-" + ManifestChecks.sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+    }
+
+    /**
+     * @param bucket the feedback file's bucket
+     * @param key its key
+     * @param etag its ETag (quotes or not)
+     * @return the id of the feedback job for exactly these bytes: {@code f-} + 24 hex digits
+     */
+    public static String feedback(String bucket, String key, String etag) {
+        var identity = "feedback\n" + bucket + "\n" + key + "\n" + normalizeEtag(etag);
+        return "f-" + ManifestChecks.sha256Hex(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
     }
 
     /**

@@ -31,6 +31,8 @@ public final class JobService {
     public static final long MAX_RANGE_BYTES = Integer.MAX_VALUE;
     /** {@link Job#details()} key of the range size the caller asked for (plan reads it). */
     public static final String RANGE_BYTES = "rangeBytes";
+    /** {@link Job#details()} key of a batch job that logs every row (and writes each row's {@code prediction_id}). */
+    public static final String LOG_ALL = "logAll";
     /** {@link Job#details()} key naming who claimed the job: {@value #LAUNCHED_BY_API} for this service. */
     public static final String CLAIMED_BY = "claimedBy";
     /** {@link #CLAIMED_BY} value of jobs this service claimed (and so must launch). */
@@ -90,6 +92,21 @@ public final class JobService {
      *     {@code REGISTRY_UNAVAILABLE} (503)
      */
     public Submission submitBatch(String model, String input, String version, Long rangeBytes) {
+        return submitBatch(model, input, version, rangeBytes, false);
+    }
+
+    /**
+     * The same, optionally logging every row instead of a sample.
+     *
+     * @param model model name (from the path)
+     * @param input {@code s3://<data bucket>/<key>}
+     * @param version a registered version to pin, or null for production when the job starts
+     * @param rangeBytes byte-range size, or null for the batch default
+     * @param logAll true: every predicted row goes to the prediction log and the output carries each row's
+     *     {@code prediction_id} (for feedback); a job of its own, apart from the same file's sampled job
+     * @return the job and whether this call created it
+     */
+    public Submission submitBatch(String model, String input, String version, Long rangeBytes, boolean logAll) {
         ModelRef.checkName(model);
         if (version != null) {
             ModelRef.checkVersion(version);
@@ -103,13 +120,16 @@ public final class JobService {
         var etag = inputs.etag(dataBucket, key).orElseThrow(() -> new MlServeException(ErrorKind.NOT_FOUND, "INPUT_NOT_FOUND",
                 "no object at " + input, Map.of("input", input)));
 
-        var jobId = JobIds.batch(dataBucket, key, etag, version);
+        var jobId = JobIds.batch(dataBucket, key, etag, version, logAll);
         var details = new LinkedHashMap<String, Object>();
         details.put(CLAIMED_BY, LAUNCHED_BY_API);
         var token = UUID.randomUUID().toString();
         details.put(CLAIM_TOKEN, token);
         if (rangeBytes != null) {
             details.put(RANGE_BYTES, rangeBytes);
+        }
+        if (logAll) {
+            details.put(LOG_ALL, true);
         }
         // version stays null unless pinned: plan resolves production once, when the job starts
         var queued = Job.queued(jobId, Job.BATCH, model, version, input, now());

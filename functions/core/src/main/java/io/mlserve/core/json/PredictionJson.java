@@ -43,6 +43,10 @@ public final class PredictionJson {
         }
         sb.append(",\"predictions\":[");
         var predictions = r.predictions();
+        var ids = r.predictionIds();
+        if (ids != null && ids.size() != predictions.size()) {
+            return false;
+        }
         for (int i = 0; i < predictions.size(); i++) {
             if (i > 0) {
                 sb.append(',');
@@ -63,6 +67,11 @@ public final class PredictionJson {
                         if (!map(sb, c.probabilities())) {
                             return false;
                         }
+                        first = false;
+                    }
+                    if (ids != null) {
+                        sb.append(first ? "" : ",").append("\"predictionId\":");
+                        string(sb, ids.get(i));
                     }
                     sb.append('}');
                 }
@@ -74,6 +83,10 @@ public final class PredictionJson {
                         if (!ok) {
                             return false;
                         }
+                    }
+                    if (ids != null) {
+                        sb.append(g.value() != null ? "," : "").append("\"predictionId\":");
+                        string(sb, ids.get(i));
                     }
                     sb.append('}');
                 }

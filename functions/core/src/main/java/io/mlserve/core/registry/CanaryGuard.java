@@ -13,9 +13,16 @@ import java.util.Map;
  * @param maxP95LatencyMs largest tolerated 95th-percentile inference latency, 0–{@value #MAX_LATENCY_MS} ms
  * @param minRequests requests needed in the window before the canary is judged, 1–{@value #MAX_MIN_REQUESTS}
  * @param windowMinutes how far back the guard looks, 1–{@value #MAX_WINDOW_MINUTES}
+ * @param maxAccuracyDrop ground truth: the canary is rolled back when its accuracy interval lies entirely below
+ *     production's accuracy minus this, 0–1, on the same window (null: not checked)
+ * @param maxMapeRise ground truth: rolled back when its MAPE interval lies entirely above production's MAPE plus this
+ *     (a fraction, ≥ 0; null: not checked)
+ * @param minLabelled labelled predictions each of canary and production needs before quality is judged,
+ *     1–{@value #MAX_MIN_REQUESTS} (null: the default, {@value #DEFAULT_MIN_LABELLED})
  * @throws InvalidInputException {@code INVALID_GUARD} naming every value out of range or not finite
  */
-public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer minRequests, Integer windowMinutes) {
+public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer minRequests, Integer windowMinutes,
+        Double maxAccuracyDrop, Double maxMapeRise, Integer minLabelled) {
     /** Largest latency limit accepted: ten minutes is far beyond any function timeout. */
     public static final double MAX_LATENCY_MS = 600_000;
     /** Largest minimum sample accepted. */
@@ -23,8 +30,16 @@ public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer m
     /** Largest window accepted: one day. */
     public static final int MAX_WINDOW_MINUTES = 1440;
 
-    /** Defaults: 5% errors, 500 ms p95, judged after 20 requests over the last 10 minutes. */
+    /** Labelled predictions needed on each side before quality is judged, when a quality limit is set. */
+    public static final int DEFAULT_MIN_LABELLED = 30;
+
+    /** Defaults: 5% errors, 500 ms p95, judged after 20 requests over the last 10 minutes; no quality limits. */
     public static final CanaryGuard DEFAULT = new CanaryGuard(0.05, 500.0, 20, 10);
+
+    /** A guard without quality limits (as guards were before ground truth). */
+    public CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer minRequests, Integer windowMinutes) {
+        this(maxErrorRate, maxP95LatencyMs, minRequests, windowMinutes, null, null, null);
+    }
 
     public CanaryGuard {
         var problems = new ArrayList<String>();
@@ -40,9 +55,27 @@ public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer m
         if (windowMinutes != null && (windowMinutes < 1 || windowMinutes > MAX_WINDOW_MINUTES)) {
             problems.add("windowMinutes must be an integer from 1 to " + MAX_WINDOW_MINUTES);
         }
+        if (maxAccuracyDrop != null && !(Double.isFinite(maxAccuracyDrop) && maxAccuracyDrop >= 0 && maxAccuracyDrop <= 1)) {
+            problems.add("maxAccuracyDrop must be a number from 0 to 1");
+        }
+        if (maxMapeRise != null && !(Double.isFinite(maxMapeRise) && maxMapeRise >= 0)) {
+            problems.add("maxMapeRise must be a number from 0 (a fraction: 0.05 is 5 points)");
+        }
+        if (minLabelled != null && (minLabelled < 1 || minLabelled > MAX_MIN_REQUESTS)) {
+            problems.add("minLabelled must be an integer from 1 to " + MAX_MIN_REQUESTS);
+        }
         if (!problems.isEmpty()) {
             throw invalid(problems);
         }
+    }
+
+    private static Integer judgesQualityOf(Double maxAccuracyDrop, Double maxMapeRise) {
+        return maxAccuracyDrop != null || maxMapeRise != null ? DEFAULT_MIN_LABELLED : null;
+    }
+
+    /** @return true when a ground-truth limit is set */
+    public boolean judgesQuality() {
+        return maxAccuracyDrop != null || maxMapeRise != null;
     }
 
     /**
@@ -60,6 +93,7 @@ public record CanaryGuard(Double maxErrorRate, Double maxP95LatencyMs, Integer m
                 maxErrorRate != null ? maxErrorRate : DEFAULT.maxErrorRate,
                 maxP95LatencyMs != null ? maxP95LatencyMs : DEFAULT.maxP95LatencyMs,
                 minRequests != null ? minRequests : DEFAULT.minRequests,
-                windowMinutes != null ? windowMinutes : DEFAULT.windowMinutes);
+                windowMinutes != null ? windowMinutes : DEFAULT.windowMinutes,
+                maxAccuracyDrop, maxMapeRise, minLabelled != null ? minLabelled : judgesQualityOf(maxAccuracyDrop, maxMapeRise));
     }
 }

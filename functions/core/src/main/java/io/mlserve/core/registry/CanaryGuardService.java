@@ -1,5 +1,8 @@
 package io.mlserve.core.registry;
 
+import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.quality.QualityMeasurer;
+import io.mlserve.core.quality.QualityMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ public final class CanaryGuardService {
     private final CanaryHealthSource health;
     private final EventPublisher events;
     private final Clock clock;
+    private final QualityMeasurer quality;
 
     /**
      * What the guard decided for one model.
@@ -52,6 +56,20 @@ public final class CanaryGuardService {
      */
     public CanaryGuardService(
             ModelRegistry registry, RegistryService service, CanaryHealthSource health, EventPublisher events, Clock clock) {
+        this(registry, service, health, events, clock, null);
+    }
+
+    /**
+     * @param registry registry storage (to find canaries)
+     * @param service performs the rollback with its audit entry
+     * @param health measures canaries
+     * @param events announces rollbacks
+     * @param clock time source
+     * @param quality measures canary and production on ground truth (null: quality limits are not judged)
+     */
+    public CanaryGuardService(ModelRegistry registry, RegistryService service, CanaryHealthSource health, EventPublisher events,
+            Clock clock, QualityMeasurer quality) {
+        this.quality = quality;
         this.registry = registry;
         this.service = service;
         this.health = health;
@@ -81,6 +99,39 @@ public final class CanaryGuardService {
         return decisions;
     }
 
+    /**
+     * The canary is worse on ground truth when its accuracy interval lies entirely below production's accuracy minus
+     * {@code maxAccuracyDrop} (or its MAPE interval entirely above production's MAPE plus {@code maxMapeRise}), both
+     * measured on the same window with at least {@code minLabelled} labelled predictions each.
+     *
+     * @return the reason, or null when the canary is not measurably worse (or cannot be judged yet)
+     */
+    private String worseOnGroundTruth(String name, Aliases aliases, CanaryGuard guard, java.time.Instant from, java.time.Instant to) {
+        if (quality == null || !guard.judgesQuality() || aliases.production() == null) {
+            return null;
+        }
+        var canary = quality.measure(new ModelRef(name, aliases.canary()), from, to);
+        var production = quality.measure(new ModelRef(name, aliases.production()), from, to);
+        if (canary.labelled() < guard.minLabelled() || production.labelled() < guard.minLabelled()) {
+            return null;
+        }
+        if (guard.maxAccuracyDrop() != null && canary.metrics() instanceof QualityMetrics.Classification c
+                && production.metrics() instanceof QualityMetrics.Classification p
+                && c.accuracy().high() < p.accuracy().value() - guard.maxAccuracyDrop()) {
+            return String.format(Locale.ROOT, "accuracy %.4f [%.4f, %.4f] on %d labelled < production's %.4f - %.4f (%d labelled)",
+                    c.accuracy().value(), c.accuracy().low(), c.accuracy().high(), canary.labelled(), p.accuracy().value(),
+                    guard.maxAccuracyDrop(), production.labelled()) + " in the last " + guard.windowMinutes() + " min";
+        }
+        if (guard.maxMapeRise() != null && canary.metrics() instanceof QualityMetrics.Regression c && c.mape() != null
+                && production.metrics() instanceof QualityMetrics.Regression p && p.mape() != null
+                && c.mape().low() > p.mape().value() + guard.maxMapeRise()) {
+            return String.format(Locale.ROOT, "MAPE %.4f [%.4f, %.4f] on %d labelled > production's %.4f + %.4f (%d labelled)",
+                    c.mape().value(), c.mape().low(), c.mape().high(), canary.labelled(), p.mape().value(), guard.maxMapeRise(),
+                    production.labelled()) + " in the last " + guard.windowMinutes() + " min";
+        }
+        return null;
+    }
+
     private Decision check(String name, Aliases aliases) {
         var guard = (aliases.guard() == null ? CanaryGuard.DEFAULT : aliases.guard()).withDefaults();
         var now = clock.instant();
@@ -95,10 +146,15 @@ public final class CanaryGuardService {
         } else if (measured.p95LatencyMs() > guard.maxP95LatencyMs()) {
             broken = String.format(Locale.ROOT, "p95 latency %.2f ms > %.2f ms", measured.p95LatencyMs(), guard.maxP95LatencyMs());
         }
-        if (broken == null) {
+        String reason;
+        if (broken != null) {
+            reason = broken + " over " + measured.requests() + " requests in the last " + guard.windowMinutes() + " min";
+        } else {
+            reason = worseOnGroundTruth(name, aliases, guard, now.minus(Duration.ofMinutes(guard.windowMinutes())), now);
+        }
+        if (reason == null) {
             return new Decision(name, aliases.canary(), measured, false, "within limits", null, false);
         }
-        var reason = broken + " over " + measured.requests() + " requests in the last " + guard.windowMinutes() + " min";
         service.rollBackCanary(name, aliases, ACTOR, reason);
         var detail = new LinkedHashMap<String, Object>();
         detail.put("model", name);

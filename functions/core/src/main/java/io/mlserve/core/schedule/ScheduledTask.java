@@ -12,4 +12,6 @@ public record ScheduledTask(String kind, String model) {
     public static final String TRAIN = "train";
     /** The kind that runs a drift check. */
     public static final String DRIFT = "drift";
+    /** The kind that runs a quality check. */
+    public static final String QUALITY = "quality";
 }

@@ -1,5 +1,8 @@
 package io.mlserve.core.serving;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.error.ModelRejectedException;
@@ -8,6 +11,8 @@ import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.VersionUnavailableException;
+import io.mlserve.core.store.LogShards;
+import io.mlserve.core.store.PredictionId;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Clock;
@@ -22,16 +27,46 @@ public final class PredictionService {
     private final PredictionLog log;
     private final ServingEvents events;
     private final Clock clock;
+    private final LogShards shards;
 
     /**
-     * What the predict API answers.
+     * What the predict API answers. In JSON each entry of {@code predictions} carries its {@code predictionId}
+     * (written by {@link io.mlserve.core.json.PredictionJson}; {@link #entries()} is the same shape for Jackson).
      *
      * @param model model name
      * @param version version that answered
      * @param requestId the request id
      * @param predictions one per instance, in order
+     * @param predictionIds the logged row's id of each prediction ({@link PredictionId}), or null
      */
-    public record PredictResponse(String model, String version, String requestId, List<Prediction> predictions) {}
+    @JsonPropertyOrder({"model", "version", "requestId", "predictions"})
+    public record PredictResponse(String model, String version, String requestId, @JsonIgnore List<Prediction> predictions,
+            @JsonIgnore List<String> predictionIds) {
+
+        /** Without prediction ids. */
+        public PredictResponse(String model, String version, String requestId, List<Prediction> predictions) {
+            this(model, version, requestId, predictions, null);
+        }
+
+        /** @return the predictions as JSON shows them: each one's fields, then its {@code predictionId} */
+        @JsonProperty("predictions")
+        public List<Object> entries() {
+            if (predictions == null) {
+                return null;
+            }
+            var out = new ArrayList<Object>(predictions.size());
+            for (int i = 0; i < predictions.size(); i++) {
+                if (predictionIds == null) {
+                    out.add(predictions.get(i));
+                    continue;
+                }
+                var node = Json.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(predictions.get(i));
+                node.put("predictionId", predictionIds.get(i));
+                out.add(node);
+            }
+            return out;
+        }
+    }
 
     /**
      * @param models loaded-model cache
@@ -42,6 +77,20 @@ public final class PredictionService {
      */
     public PredictionService(
             ModelCache models, InstanceParser parser, PredictionLog log, ServingEvents events, Clock clock) {
+        this(models, parser, log, events, clock, version -> LogShards.MIN);
+    }
+
+    /**
+     * @param models loaded-model cache
+     * @param parser instance validation
+     * @param log prediction log
+     * @param events metrics sink
+     * @param clock time source
+     * @param shards each version's log shard count (the same the log writer uses), for the answered prediction ids
+     */
+    public PredictionService(
+            ModelCache models, InstanceParser parser, PredictionLog log, ServingEvents events, Clock clock, LogShards shards) {
+        this.shards = shards;
         this.models = models;
         this.parser = parser;
         this.log = log;
@@ -132,14 +181,18 @@ public final class PredictionService {
         double inferenceMs = (System.nanoTime() - started) / 1e6;
         var at = clock.instant();
         var records = new ArrayList<PredictionRecord>(predictions.size());
+        var ids = new ArrayList<String>(predictions.size());
+        int shardCount = shards.shards(model.ref());
         for (int i = 0; i < predictions.size(); i++) {
-            records.add(new PredictionRecord(
-                    model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source, null));
+            var record = new PredictionRecord(
+                    model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source, null);
+            records.add(record);
+            ids.add(PredictionId.of(record, shardCount).encode()); // the row's log key, so feedback finds it with one lookup
         }
         write(model.ref(), requestId, records);
         retract(marker);
         events.predicted(model.ref(), predictions.size(), inferenceMs);
-        return new PredictResponse(model.ref().name(), model.ref().version(), requestId, predictions);
+        return new PredictResponse(model.ref().name(), model.ref().version(), requestId, predictions, ids);
     }
 
     private PredictionRecord failure(ModelRef ref, String requestId, double latencyMs, String source, String code) {

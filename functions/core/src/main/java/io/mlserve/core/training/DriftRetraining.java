@@ -2,17 +2,14 @@ package io.mlserve.core.training;
 
 import io.mlserve.core.drift.DriftConfig;
 import io.mlserve.core.drift.DriftConfigStore;
-import io.mlserve.core.training.TrainingService.Skipped;
-import io.mlserve.core.training.TrainingService.Started;
 import io.mlserve.core.training.TrainingService.Trigger;
 import io.mlserve.core.training.TrainingService.TriggerOutcome;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
- * The retraining-storm guard: what a {@code DriftDetected} event may start. A drift event starts a training job only
+ * The retraining-storm guard of drift ({@link RetrainingGuard} with the drift config's policy): what a
+ * {@code DriftDetected} event may start. A drift event starts a training job only
  * when the model has a training spec, its drift config says {@code retrain: true}, and {@code cooldownMinutes} have
  * passed since the last training start made by drift. An EventBridge rule keeps no state, so this is where the
  * cooldown is kept: the last drift start is a {@link TrainingTriggers} record taken by a conditional write before the
@@ -23,11 +20,7 @@ import java.util.UUID;
  * so the next event may try again.
  */
 public final class DriftRetraining {
-    private final TrainingService training;
-    private final TrainingSpecStore specs;
-    private final DriftConfigStore driftConfigs;
-    private final TrainingTriggers triggers;
-    private final Clock clock;
+    private final RetrainingGuard guard;
 
     /**
      * @param training starts the job (one per model at a time)
@@ -38,11 +31,10 @@ public final class DriftRetraining {
      */
     public DriftRetraining(TrainingService training, TrainingSpecStore specs, DriftConfigStore driftConfigs,
             TrainingTriggers triggers, Clock clock) {
-        this.training = training;
-        this.specs = specs;
-        this.driftConfigs = driftConfigs;
-        this.triggers = triggers;
-        this.clock = clock;
+        this.guard = new RetrainingGuard(training, specs, triggers, Trigger.DRIFT, model -> {
+            var config = driftConfigs.find(model).map(DriftConfigStore.StoredConfig::config).orElse(DriftConfig.defaults());
+            return new RetrainingGuard.Policy(config.retrain(), config.cooldownMinutes(), "drift config");
+        }, clock);
     }
 
     /**
@@ -50,37 +42,12 @@ public final class DriftRetraining {
      *
      * @param model model name
      * @param detectedAt when the drift was detected (the event's time; for the log only)
-     * @return {@link Started}, or {@link Skipped} with the reason (no spec, retrain off, cooldown, already training)
+     * @return {@link TrainingService.Started}, or {@link TrainingService.Skipped} with the reason (no spec, retrain off,
+     *     cooldown, already training)
      * @throws io.mlserve.core.error.MlServeException {@code TRAINING_UNAVAILABLE} when the job could not be launched
      *     (the claim is undone first, so a retry may start it)
      */
     public TriggerOutcome start(String model, Instant detectedAt) {
-        if (specs.find(model).isEmpty()) {
-            return new Skipped(null, "model '" + model + "' has no training spec");
-        }
-        var config = driftConfigs.find(model).map(DriftConfigStore.StoredConfig::config).orElse(DriftConfig.defaults());
-        if (!config.retrain()) {
-            return new Skipped(null, "model '" + model + "' has retrain off in its drift config");
-        }
-        var now = clock.instant();
-        var cooldown = Duration.ofMinutes(config.cooldownMinutes());
-        var claimId = UUID.randomUUID().toString();
-        var claim = triggers.claimDriftStart(model, claimId, now, now.minus(cooldown));
-        if (!claim.claimed()) {
-            return new Skipped(null, "model '" + model + "' is in its retraining cooldown: drift started training at "
-                    + claim.last() + ", the next drift start may come after " + claim.last().plus(cooldown)
-                    + " (cooldownMinutes " + config.cooldownMinutes() + ")");
-        }
-        TriggerOutcome outcome;
-        try {
-            outcome = training.startFromSchedule(model, Trigger.DRIFT);
-        } catch (RuntimeException e) {
-            triggers.releaseDriftStart(model, claimId, claim.last());
-            throw e;
-        }
-        if (outcome instanceof Skipped) {
-            triggers.releaseDriftStart(model, claimId, claim.last()); // nothing started: the cooldown is not used up
-        }
-        return outcome;
+        return guard.start(model, detectedAt);
     }
 }

@@ -60,7 +60,8 @@ public final class TrainingService {
     public enum Trigger {
         API("api"),
         SCHEDULE("schedule"),
-        DRIFT("drift");
+        DRIFT("drift"),
+        QUALITY("quality");
 
         private final String specName;
 
@@ -75,13 +76,13 @@ public final class TrainingService {
         }
 
         /**
-         * @param name {@code api}, {@code schedule} or {@code drift} (any case)
+         * @param name {@code api}, {@code schedule}, {@code drift} or {@code quality} (any case)
          * @return the trigger
          * @throws InvalidInputException {@code INVALID_TRIGGER} for anything else
          */
         public static Trigger fromName(String name) {
             return Arrays.stream(values()).filter(t -> t.specName.equalsIgnoreCase(name == null ? "" : name.strip())).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("INVALID_TRIGGER", "trigger must be api, schedule or drift",
+                    .orElseThrow(() -> new InvalidInputException("INVALID_TRIGGER", "trigger must be api, schedule, drift or quality",
                             Map.of("trigger", String.valueOf(name))));
         }
     }
@@ -234,7 +235,7 @@ public final class TrainingService {
      * {@value #SKIPPED_TRIGGERS} detail; a schedule left behind by a removed spec is deleted.
      *
      * @param model model name
-     * @param trigger {@link Trigger#SCHEDULE} or {@link Trigger#DRIFT}
+     * @param trigger {@link Trigger#SCHEDULE}, {@link Trigger#DRIFT} or {@link Trigger#QUALITY}
      * @return what happened (the caller logs it)
      * @throws MlServeException {@code TRAINING_UNAVAILABLE} when the job could not be launched (the caller may retry)
      */

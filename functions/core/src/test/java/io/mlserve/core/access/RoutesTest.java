@@ -23,6 +23,7 @@ class RoutesTest {
                 new Route("POST", "/models/{name}/jobs", Role.PREDICT),
                 new Route("GET", "/jobs", Role.PREDICT),
                 new Route("GET", "/jobs/{jobId}", Role.PREDICT),
+                new Route("POST", "/models/{name}/feedback", Role.PREDICT),
                 new Route("POST", "/models/{name}/versions", Role.ADMIN),
                 new Route("PUT", "/models/{name}/aliases/{alias}", Role.ADMIN),
                 new Route("GET", "/models/{name}/audit", Role.ADMIN),
@@ -36,7 +37,12 @@ class RoutesTest {
                 new Route("GET", "/models/{name}/drift", Role.PREDICT),
                 new Route("GET", "/models/{name}/drift/history", Role.PREDICT),
                 new Route("GET", "/models/{name}/drift/report", Role.PREDICT),
-                new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN));
+                new Route("PUT", "/models/{name}/versions/{version}/baseline", Role.ADMIN),
+                new Route("GET", "/models/{name}/quality", Role.PREDICT),
+                new Route("POST", "/models/{name}/quality", Role.ADMIN),
+                new Route("PUT", "/models/{name}/quality/config", Role.ADMIN),
+                new Route("GET", "/models/{name}/quality/config", Role.ADMIN),
+                new Route("GET", "/models/{name}/quality/report", Role.PREDICT));
     }
 
     @Test
@@ -60,9 +66,10 @@ class RoutesTest {
         assertThat(Routes.deniedTo(Role.PREDICT)).extracting(Route::resource).containsExactly(
                 "/models/{name}/versions", "/models/{name}/aliases/{alias}", "/models/{name}/audit", "/predictions",
                 "/models/{name}/training", "/models/{name}/training", "/models/{name}/train", "/models/{name}/drift/config",
-                "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline");
+                "/models/{name}/drift/config", "/models/{name}/drift", "/models/{name}/versions/{version}/baseline",
+                "/models/{name}/quality", "/models/{name}/quality/config", "/models/{name}/quality/config");
         assertThat(Routes.deniedTo(Role.ADMIN)).isEmpty();
-        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(24);
+        assertThat(Routes.deniedTo(Role.PUBLIC)).noneMatch(r -> r.role() == Role.PUBLIC).hasSize(30);
     }
 
     @Test

@@ -107,7 +107,7 @@ class FastPathTest {
     }
 
     @Test
-    void predictionJson_shouldEqualJackson_whenAnyAnswer() {
+    void predictionJson_shouldEqualJackson_whenAnyAnswer() throws Exception {
         var scores = new float[] {0.1f, 0.7f, 0.2f, 1e-8f, 0.99999994f, 3.4e38f};
         var labels = List.of("c0", "c\"1", "c\n2");
         var byLabel = new LinkedHashMap<String, Double>();
@@ -124,6 +124,11 @@ class FastPathTest {
         var response = new PredictResponse("m\u0001", "1", "req-\t1", predictions);
 
         assertThat(PredictionJson.write(response)).isEqualTo(Json.write(response));
+        var ids = java.util.stream.IntStream.range(0, predictions.size()).mapToObj(i -> "id-" + i + (i == 2 ? "\"" : "")).toList();
+        var withIds = new PredictResponse("m", "1", "r", predictions, ids);
+        assertThat(PredictionJson.write(withIds)).isEqualTo(Json.write(withIds)).contains("\"predictionId\":\"id-0\"}");
+        assertThat(Json.MAPPER.readTree(PredictionJson.write(withIds)).get("predictions").get(6).get("predictionId").asText())
+                .isEqualTo("id-6");
         assertThat(PredictionJson.write(new PredictResponse("m", "1", null, List.of()))).isEqualTo(Json.write(new PredictResponse("m", "1", null, List.of())));
     }
 }

@@ -106,4 +106,75 @@ class CanaryGuardServiceTest {
                 .satisfies(d -> assertThat(d.model()).isEqualTo("m"));
         assertThat(registry.aliases("m").canaryWeight()).isZero();
     }
+
+    // ---------------------------------------------------------------- ground truth
+
+    private final io.mlserve.core.testing.InMemoryLabelledRows labelled = new io.mlserve.core.testing.InMemoryLabelledRows();
+
+    /** n labelled rows of a version in the last minutes, {@code correct} of them right. */
+    private void labelledRows(String version, int n, int correct) {
+        for (int i = 0; i < n; i++) {
+            labelled.add(new io.mlserve.core.model.ModelRef("m", version), clock.instant().minusSeconds(i + 1),
+                    java.util.Map.of("label", "a"), i < correct ? "a" : "b");
+        }
+    }
+
+    private CanaryGuardService qualityGuard() {
+        return new CanaryGuardService(registry, service, (model, version, from, to) -> new CanaryHealth(100, 0, 10.0), events, clock,
+                new io.mlserve.core.quality.QualityMeasurer(labelled));
+    }
+
+    @Test
+    void checkAll_shouldRollBack_whenCanaryAccuracyIntervalLiesBelowProductionMinusDrop() {
+        // GIVEN production 95% right, canary 60% right, on 200 labelled rows each; allowed drop 5 points
+        canary(new CanaryGuard(null, null, null, null, 0.05, null, 50));
+        labelledRows("1", 200, 190);
+        labelledRows("2", 200, 120);
+
+        // WHEN
+        var decisions = qualityGuard().checkAll();
+
+        // THEN
+        assertThat(decisions).singleElement().satisfies(d -> {
+            assertThat(d.rolledBack()).isTrue();
+            assertThat(d.reason()).startsWith("accuracy 0.6000 [").contains("< production's 0.9500 - 0.0500");
+        });
+        assertThat(registry.aliases("m").canaryWeight()).isZero();
+        assertThat(published).containsExactly("CanaryRolledBack:m:2");
+    }
+
+    @Test
+    void checkAll_shouldKeepCanary_whenItsIntervalReachesProductionMinusDrop() {
+        // a small dip on few rows: the interval still reaches 0.90
+        canary(new CanaryGuard(null, null, null, null, 0.05, null, 20));
+        labelledRows("1", 40, 38);
+        labelledRows("2", 40, 34);
+
+        assertThat(qualityGuard().checkAll()).singleElement().satisfies(d -> assertThat(d.rolledBack()).isFalse());
+        assertThat(registry.aliases("m").canaryWeight()).isEqualTo(25);
+    }
+
+    @Test
+    void checkAll_shouldNotJudgeQuality_whenTooFewLabelled() {
+        canary(new CanaryGuard(null, null, null, null, 0.05, null, 100));
+        labelledRows("1", 200, 200);
+        labelledRows("2", 99, 0);
+
+        assertThat(qualityGuard().checkAll()).singleElement().satisfies(d -> assertThat(d.rolledBack()).isFalse());
+    }
+
+    @Test
+    void checkAll_shouldRollBack_whenCanaryMapeIntervalLiesAboveProductionPlusRise() {
+        canary(new CanaryGuard(null, null, null, null, null, 0.02, 30));
+        for (int i = 0; i < 100; i++) {
+            labelled.add(new io.mlserve.core.model.ModelRef("m", "1"), clock.instant().minusSeconds(i + 1), java.util.Map.of("value", 101.0), 100.0);
+            labelled.add(new io.mlserve.core.model.ModelRef("m", "2"), clock.instant().minusSeconds(i + 1),
+                    java.util.Map.of("value", 100.0 + 10 + i % 5), 100.0);
+        }
+
+        assertThat(qualityGuard().checkAll()).singleElement().satisfies(d -> {
+            assertThat(d.rolledBack()).isTrue();
+            assertThat(d.reason()).startsWith("MAPE 0.1200 [");
+        });
+    }
 }

@@ -6,30 +6,32 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The last drift-triggered training start per model, in memory, with the DynamoDB record's conditional rules. */
+/** The last training start per signal and model, in memory, with the DynamoDB record's conditional rules. */
 public final class InMemoryTrainingTriggers implements TrainingTriggers {
     private record Record(Instant startedAt, String claimId) {}
 
     private final Map<String, Record> records = new HashMap<>();
 
     @Override
-    public synchronized Claim claimDriftStart(String model, String claimId, Instant now, Instant notBefore) {
-        var held = records.get(model);
+    public synchronized Claim claimStart(String signal, String model, String claimId, Instant now, Instant notBefore) {
+        var key = signal + "#" + model;
+        var held = records.get(key);
         if (held != null && held.startedAt().isAfter(notBefore)) {
             return new Claim(false, held.startedAt());
         }
-        records.put(model, new Record(now, claimId));
+        records.put(key, new Record(now, claimId));
         return new Claim(true, held == null ? null : held.startedAt());
     }
 
     @Override
-    public synchronized void releaseDriftStart(String model, String claimId, Instant previous) {
-        var held = records.get(model);
+    public synchronized void releaseStart(String signal, String model, String claimId, Instant previous) {
+        var key = signal + "#" + model;
+        var held = records.get(key);
         if (held != null && claimId.equals(held.claimId())) {
             if (previous == null) {
-                records.remove(model);
+                records.remove(key);
             } else {
-                records.put(model, new Record(previous, null));
+                records.put(key, new Record(previous, null));
             }
         }
     }
@@ -39,6 +41,15 @@ public final class InMemoryTrainingTriggers implements TrainingTriggers {
      * @return its last drift-triggered start, if any
      */
     public synchronized Optional<Instant> lastDriftStart(String model) {
-        return Optional.ofNullable(records.get(model)).map(Record::startedAt);
+        return lastStart("drift", model);
+    }
+
+    /**
+     * @param signal drift or quality
+     * @param model model name
+     * @return its last start by the signal, if any
+     */
+    public synchronized Optional<Instant> lastStart(String signal, String model) {
+        return Optional.ofNullable(records.get(signal + "#" + model)).map(Record::startedAt);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlserve.core.drift.DriftService;
 import io.mlserve.core.json.Json;
+import io.mlserve.core.quality.QualityService;
 import io.mlserve.core.schedule.ScheduledTask;
 import io.mlserve.http.HttpEdge;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * <ul>
  *   <li>a REST API (Lambda proxy) event for the drift routes ({@link DriftApi}), answered through the shared edge;</li>
  *   <li>a drift schedule's firing (EventBridge Scheduler), {@code {"action": "start", "kind": "drift", "model",
- *       "trigger": "schedule"}}: runs a check (its report is kept as any other).</li>
+ *       "trigger": "schedule"}}: runs a check (its report is kept as any other);</li>
+ *   <li>a quality schedule's firing, the same with {@code "kind": "quality"}: checks production against the quality
+ *       floors ({@code ModelQualityDegraded} when one is broken).</li>
  * </ul>
  * Env vars: {@link io.mlserve.aws.FunctionConfig}, {@code DATA_BUCKET}, {@code SCHEDULE_GROUP}, {@code SCHEDULER_ROLE_ARN},
  * {@code EVENT_BUS_NAME}, optionally {@code DRIFT_FUNCTION_ARN} (see {@link DriftWiring}).
@@ -34,6 +37,7 @@ public final class DriftHandler implements RequestHandler<Map<String, Object>, M
 
     private final HttpEdge edge;
     private final DriftService drift;
+    private final QualityService quality;
 
     /** Called by the runtime once per execution environment (INIT): clients; ONNX Runtime only when a baseline needs it. */
     public DriftHandler() {
@@ -41,12 +45,17 @@ public final class DriftHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private DriftHandler(DriftWiring wiring) {
-        this(wiring.edge(), wiring.drift());
+        this(wiring.edge(), wiring.drift(), wiring.quality());
     }
 
     DriftHandler(HttpEdge edge, DriftService drift) { // tests pass their own
+        this(edge, drift, null);
+    }
+
+    DriftHandler(HttpEdge edge, DriftService drift, QualityService quality) { // tests pass their own
         this.edge = edge;
         this.drift = drift;
+        this.quality = quality;
     }
 
     @Override
@@ -83,7 +92,24 @@ public final class DriftHandler implements RequestHandler<Map<String, Object>, M
             out.put("driftedFeatures", report.driftedFeatures());
             return out;
         }
-        throw new IllegalArgumentException("unknown payload: neither an API request nor {\"action\": \"start\", \"kind\": \"drift\"}");
+        if ("start".equals(input.get("action")) && ScheduledTask.QUALITY.equals(input.get("kind")) && quality != null) {
+            var model = input.get("model");
+            if (model == null || model.toString().isBlank()) {
+                throw new IllegalArgumentException("the model field is missing");
+            }
+            var check = quality.check(model.toString());
+            LOG.info("quality check of {} ({}): {} ({}), {} labelled of {}", model, input.getOrDefault("trigger", "schedule"),
+                    check.verdict(), check.reason(), check.labelled(), check.count());
+            var out = new LinkedHashMap<String, Object>();
+            out.put("model", check.model());
+            out.put("version", check.version());
+            out.put("verdict", check.verdict());
+            out.put("labelled", check.labelled());
+            out.put("broken", check.broken());
+            out.put("eventId", check.eventId());
+            return out;
+        }
+        throw new IllegalArgumentException("unknown payload: neither an API request nor {\"action\": \"start\", \"kind\": \"drift\" | \"quality\"}");
     }
 
     /** {@code arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]} without the qualifier. */

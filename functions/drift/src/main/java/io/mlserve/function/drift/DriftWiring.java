@@ -14,7 +14,11 @@ import io.mlserve.aws.S3DriftReportStore;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.baseline.BaselineService;
 import io.mlserve.core.drift.DriftService;
+import io.mlserve.aws.DynamoDbLabelledRows;
+import io.mlserve.aws.DynamoDbQualityConfigStore;
 import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.quality.QualityMeasurer;
+import io.mlserve.core.quality.QualityService;
 import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.core.schedule.ScheduleStore;
 import io.mlserve.core.schedule.ScheduledTask;
@@ -33,9 +37,10 @@ import java.util.function.Supplier;
  *
  * @param drift drift configs, checks and reports
  * @param baselines reference baselines
+ * @param quality quality on ground truth: the API, configs, scheduled checks and the page
  * @param maxRequestBytes largest request body accepted
  */
-record DriftWiring(DriftService drift, BaselineService baselines, int maxRequestBytes) {
+record DriftWiring(DriftService drift, BaselineService baselines, QualityService quality, int maxRequestBytes) {
     /** The data bucket: reference CSVs are read from it, reports written under {@code drift/}. */
     static final String DATA_BUCKET = "DATA_BUCKET";
     /** The EventBridge Scheduler group drift schedules live in (the stack's, shared with training). */
@@ -48,6 +53,8 @@ record DriftWiring(DriftService drift, BaselineService baselines, int maxRequest
     static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** The {@code source} of drift events. */
     static final String SOURCE = "mlserve.drift";
+    /** The {@code source} of quality events. */
+    static final String QUALITY_SOURCE = "mlserve.quality";
 
     /**
      * @param env the process environment
@@ -68,13 +75,14 @@ record DriftWiring(DriftService drift, BaselineService baselines, int maxRequest
         var fixedTarget = Optional.ofNullable(env.get(DRIFT_FUNCTION_ARN)).filter(s -> !s.isBlank());
         var scheduler = AwsClients.scheduler();
         ScheduleStore schedules = new SelfTargetedSchedules(target -> new EventBridgeSchedulerStore(scheduler, group,
-                Map.of(ScheduledTask.DRIFT, target), role), () -> fixedTarget.orElseGet(selfArn));
+                Map.of(ScheduledTask.DRIFT, target, ScheduledTask.QUALITY, target), role), () -> fixedTarget.orElseGet(selfArn));
         // ONNX Runtime loads its native library on first use: only a baseline needs it
         var onnx = new AtomicReference<OnnxModelLoader>();
         ModelLoader loader = (manifest, bytes) ->
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
+        var logShards = new RegistryLogShards(registry); // versions are immutable: one cache for drift and quality
         var drift = new DriftService(registry, models, baselineStore, new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable(),
-                        new RegistryLogShards(registry)),
+                        logShards),
                 new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()), new S3DriftReportStore(s3, dataBucket),
                 new DynamoDbDriftHistory(dynamoDb, config.registryTable()),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"), SOURCE), schedules,
@@ -82,12 +90,16 @@ record DriftWiring(DriftService drift, BaselineService baselines, int maxRequest
                         new FileOutputStream(FileDescriptor.out), clock),
                 DriftReportPage::render, clock);
         var baselines = new BaselineService(registry, models, loader, new S3BlobStore(s3), baselineStore, dataBucket, clock);
-        return new DriftWiring(drift, baselines, config.maxRequestBytes());
+        var quality = new QualityService(registry, new QualityMeasurer(new DynamoDbLabelledRows(dynamoDb, config.predictionsTable(),
+                logShards)), new DynamoDbQualityConfigStore(dynamoDb, config.registryTable()),
+                new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"), QUALITY_SOURCE), schedules,
+                QualityReportPage::render, clock);
+        return new DriftWiring(drift, baselines, quality, config.maxRequestBytes());
     }
 
-    /** @return the function's edge: the drift routes */
+    /** @return the function's edge: the drift and quality routes */
     HttpEdge edge() {
-        return new DriftApi(drift, baselines).routes(HttpEdge.builder(maxRequestBytes)).build();
+        return new QualityApi(quality).routes(new DriftApi(drift, baselines).routes(HttpEdge.builder(maxRequestBytes))).build();
     }
 
     private static String required(Map<String, String> env, String name) {

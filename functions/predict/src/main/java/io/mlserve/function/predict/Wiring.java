@@ -12,6 +12,7 @@ import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.serving.PredictionService;
 import io.mlserve.core.registry.ModelRegistry;
 import io.mlserve.core.store.ModelStore;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.onnx.OnnxModelLoader;
 import java.time.Clock;
@@ -42,9 +43,11 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
         // a version's shard count is read from the registry once per container (versions are immutable)
+        var shards = new RegistryLogShards(registry);
         var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
-                new RegistryLogShards(registry));
-        return of(env, config, store, registry, log, Clock.systemUTC());
+                shards);
+        // the answered prediction ids name the same shards the writer uses
+        return of(env, config, store, registry, log, Clock.systemUTC(), new java.io.FileOutputStream(java.io.FileDescriptor.out), shards);
     }
 
     /**
@@ -59,13 +62,20 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
     /** The same, with the EMF lines going to {@code metricsOut} (tests). */
     static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
             Clock clock, java.io.OutputStream metricsOut) {
+        return of(env, config, store, registry, log, clock, metricsOut, new RegistryLogShards(registry));
+    }
+
+    /** The same, with the shard counts the log writer uses (prediction ids must name the writer's keys). */
+    static Wiring of(Map<String, String> env, FunctionConfig config, ModelStore store, ModelRegistry registry, PredictionLog log,
+            Clock clock, java.io.OutputStream metricsOut, LogShards shards) {
         var namespace = env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve");
         var metrics = new EmfMetrics(namespace, env, metricsOut);
         var events = new EmfServingEvents(metrics);
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), events, clock, config.aliasTtl(),
                 config.modelCacheVersions());
         var primingLog = new PrimingLog(log);
-        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), primingLog, events, clock);
+        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), primingLog, events, clock,
+                shards);
         return new Wiring(config, service, metrics, clock, cache, primingLog);
     }
 }

@@ -86,7 +86,8 @@ class PredictHandlerTest {
                 "MODELS_BUCKET", "b", "PREDICTIONS_TABLE", "t", "REGISTRY_TABLE", "r", "MAX_INSTANCES_PER_REQUEST", "5",
                 "MAX_REQUEST_BYTES", "2000"));
         var cache = new ModelCache(store, registry, loader, events, clock, Duration.ofSeconds(30));
-        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock);
+        // four log shards: the answered ids must name the shard the writer uses
+        var service = new PredictionService(cache, new InstanceParser(config.maxInstancesPerRequest()), log, events, clock, v -> 4);
         var metrics = new EmfMetrics("mlserve-test", Map.of(), OutputStream.nullOutputStream());
         return new PredictHandler(new Wiring(config, service, metrics, clock));
     }
@@ -119,6 +120,11 @@ class PredictHandlerTest {
         assertThat(log.records.get(1).output()).containsEntry("label", "yes");
         assertThat(log.records.get(0).requestId()).isEqualTo(body.get("requestId").asText());
         assertThat(log.records.get(0).source()).isEqualTo("api");
+        for (int i = 0; i < 2; i++) {
+            assertThat(io.mlserve.core.store.PredictionId.decode(body.at("/predictions/" + i + "/predictionId").asText()))
+                    .contains(io.mlserve.core.store.PredictionId.of(log.records.get(i), 4));
+        }
+        assertThat(body.at("/predictions/0/predictionId").asText()).isNotEqualTo(body.at("/predictions/1/predictionId").asText());
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Set;
  * {@link JobView} records.
  */
 final class JobsApi {
-    private static final Set<String> SUBMIT_FIELDS = Set.of("input", "version", "rangeBytes");
+    private static final Set<String> SUBMIT_FIELDS = Set.of("input", "version", "rangeBytes", "logAll");
     /** The names {@link JobView} writes itself: a detail of the same name is not written a second time. */
     private static final Set<String> COMMON_FIELDS = java.util.Arrays.stream(JobView.class.getRecordComponents())
             .map(java.lang.reflect.RecordComponent::getName).collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -115,8 +115,8 @@ final class JobsApi {
         var body = request.jsonObject();
         var unknown = JsonFields.unknownFields(body, SUBMIT_FIELDS);
         if (!unknown.isEmpty()) {
-            throw new InvalidInputException("INVALID_FIELD", "unknown field '" + unknown.get(0) + "'; the body takes input, version and "
-                    + "rangeBytes", Map.of("field", unknown.get(0)));
+            throw new InvalidInputException("INVALID_FIELD", "unknown field '" + unknown.get(0) + "'; the body takes input, version, "
+                    + "rangeBytes and logAll", Map.of("field", unknown.get(0)));
         }
         var input = JsonFields.requiredText(body, "input");
         var version = optionalText(body, "version");
@@ -127,7 +127,12 @@ final class JobsApi {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("INVALID_FIELD", "'rangeBytes' " + e.getMessage(), Map.of("field", "rangeBytes"));
         }
-        var submission = jobs.submitBatch(request.path("name"), input, version, rangeBytes);
+        var logAllNode = body.get("logAll");
+        if (logAllNode != null && !logAllNode.isNull() && !logAllNode.isBoolean()) {
+            throw new InvalidInputException("INVALID_FIELD", "'logAll' must be true or false", Map.of("field", "logAll"));
+        }
+        boolean logAll = logAllNode != null && logAllNode.asBoolean(false);
+        var submission = jobs.submitBatch(request.path("name"), input, version, rangeBytes, logAll);
         return HttpResponse.json(submission.created() ? 202 : 200, JobView.of(submission.job()));
     }
 

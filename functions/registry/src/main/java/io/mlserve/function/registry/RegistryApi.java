@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** The registry and prediction-log routes: request bodies read strictly, responses as records. */
 final class RegistryApi {
-    private static final Set<String> GUARD_FIELDS = Set.of("maxErrorRate", "maxP95LatencyMs", "minRequests", "windowMinutes");
+    private static final Set<String> GUARD_FIELDS = Set.of("maxErrorRate", "maxP95LatencyMs", "minRequests", "windowMinutes",
+            "maxAccuracyDrop", "maxMapeRise", "minLabelled");
 
     private final RegistryService registry;
     private final ModelStore store;
@@ -230,10 +231,13 @@ final class RegistryApi {
         Double maxP95LatencyMs = number(node, "maxP95LatencyMs", CanaryGuard.MAX_LATENCY_MS, problems);
         Integer minRequests = integer(node, "minRequests", 1, CanaryGuard.MAX_MIN_REQUESTS, problems);
         Integer windowMinutes = integer(node, "windowMinutes", 1, CanaryGuard.MAX_WINDOW_MINUTES, problems);
+        Double maxAccuracyDrop = number(node, "maxAccuracyDrop", 1, problems);
+        Double maxMapeRise = number(node, "maxMapeRise", Double.MAX_VALUE, problems);
+        Integer minLabelled = integer(node, "minLabelled", 1, CanaryGuard.MAX_MIN_REQUESTS, problems);
         if (!problems.isEmpty()) {
             throw CanaryGuard.invalid(problems);
         }
-        return new CanaryGuard(maxErrorRate, maxP95LatencyMs, minRequests, windowMinutes);
+        return new CanaryGuard(maxErrorRate, maxP95LatencyMs, minRequests, windowMinutes, maxAccuracyDrop, maxMapeRise, minLabelled);
     }
 
     private static Double number(JsonNode guard, String field, double max, List<String> problems) {

@@ -2,7 +2,9 @@ package io.mlserve.function.registry;
 
 import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbJobStore;
+import io.mlserve.aws.DynamoDbLabelledRows;
 import io.mlserve.aws.DynamoDbModelRegistry;
+import io.mlserve.core.quality.QualityMeasurer;
 import io.mlserve.aws.DynamoDbPredictionLogReader;
 import io.mlserve.aws.DynamoDbTrainingLock;
 import io.mlserve.aws.DynamoDbTrainingSpecStore;
@@ -48,10 +50,13 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var clock = Clock.systemUTC();
         var dynamoDb = AwsClients.dynamoDb();
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
-        return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
+        var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
+        return new CanaryGuardService(registry,
                 registryService(env, config, dynamoDb, store, lazyOnnx(config), clock),
                 new LoggedCanaryHealth(logReader(dynamoDb, config)),
-                new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
+                new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock,
+                // ground-truth limits (maxAccuracyDrop, maxMapeRise) read the labelled rows of every shard
+                new QualityMeasurer(new DynamoDbLabelledRows(dynamoDb, config.predictionsTable(), new RegistryLogShards(registry))));
     }
 
     /** Reads every shard of a version, as registered (each version's count is read once per container). */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.training.DriftRetraining;
+import io.mlserve.core.training.RetrainingGuard;
 import io.mlserve.core.training.TrainingJobSteps;
 import io.mlserve.core.training.TrainingService;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
- * The train function. Three kinds of payload:
+ * The train function. Four kinds of payload:
  * <ul>
  *   <li>the TrainJobs state machine's steps, {@code {"step": "prepare" | "candidate" | "select" | "fail", "jobId", …}}
  *       (see {@link TrainingJobSteps}); a data problem is thrown as
@@ -26,7 +27,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *       "trigger": "schedule"}}: starts a job as the API does, or counts a no-op on the running one;</li>
  *   <li>an EventBridge event of detail-type {@code DriftDetected} ({@code detail.model}, routed here by the stack's rule):
  *       through the retraining-storm guard ({@link DriftRetraining}: a training spec, {@code retrain: true} in the drift
- *       config, the cooldown since the last drift start passed), then the same with trigger drift.</li>
+ *       config, the cooldown since the last drift start passed), then the same with trigger drift;</li>
+ *   <li>an EventBridge event of detail-type {@code ModelQualityDegraded} (source {@code mlserve.quality}): the same guard
+ *       with the quality config's {@code retrain} and {@code cooldownMinutes} and its own cooldown record, trigger
+ *       quality.</li>
  * </ul>
  * Env vars: {@link io.mlserve.aws.FunctionConfig}, {@link io.mlserve.aws.TrainingConfig}, {@code EVENT_BUS_NAME}.
  */
@@ -36,6 +40,7 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
     private final TrainingJobSteps steps;
     private final TrainingService training;
     private final DriftRetraining driftRetraining;
+    private final RetrainingGuard qualityRetraining;
 
     /** Called by the runtime once per execution environment (INIT): clients, trainer, ONNX Runtime. */
     public TrainHandler() {
@@ -43,10 +48,15 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
     }
 
     private TrainHandler(Wiring wiring) {
-        this(wiring.steps(), wiring.training(), wiring.driftRetraining());
+        this(wiring.steps(), wiring.training(), wiring.driftRetraining(), wiring.qualityRetraining());
     }
 
     TrainHandler(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining) { // tests pass their own
+        this(steps, training, driftRetraining, null);
+    }
+
+    TrainHandler(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining, RetrainingGuard qualityRetraining) {
+        this.qualityRetraining = qualityRetraining;
         this.steps = steps;
         this.training = training;
         this.driftRetraining = driftRetraining;
@@ -60,6 +70,12 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
     Map<String, Object> handle(Map<String, Object> input) {
         if ("DriftDetected".equals(input.get("detail-type")) && input.get("detail") instanceof Map<?, ?> detail) {
             return startFromDrift(String.valueOf(detail.get("model")), detail.get("version"), eventTime(input.get("time")));
+        }
+        if ("ModelQualityDegraded".equals(input.get("detail-type")) && input.get("detail") instanceof Map<?, ?> detail
+                && qualityRetraining != null) {
+            var model = String.valueOf(detail.get("model"));
+            LOG.info("ModelQualityDegraded for {} version {} ({})", model, detail.get("version"), detail.get("broken"));
+            return report(model, TrainingService.Trigger.QUALITY, qualityRetraining.start(model, eventTime(input.get("time"))));
         }
         if (input.containsKey("action")) {
             var action = text(input, "action");
@@ -115,7 +131,7 @@ public final class TrainHandler implements RequestHandler<Map<String, Object>, M
             try {
                 return Instant.parse(time.toString());
             } catch (DateTimeParseException e) {
-                LOG.warn("DriftDetected event with an unreadable time '{}'", time);
+                LOG.warn("event with an unreadable time '{}'", time);
             }
         }
         return Instant.now();

@@ -18,7 +18,11 @@ import io.mlserve.aws.StepFunctionsJobLauncher;
 import io.mlserve.aws.TrainingConfig;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.schedule.ScheduledTask;
+import io.mlserve.aws.DynamoDbQualityConfigStore;
+import io.mlserve.core.quality.QualityConfig;
+import io.mlserve.core.quality.QualityConfigStore;
 import io.mlserve.core.training.DriftRetraining;
+import io.mlserve.core.training.RetrainingGuard;
 import io.mlserve.core.training.TrainingJobSteps;
 import io.mlserve.core.training.TrainingService;
 import io.mlserve.onnx.OnnxModelLoader;
@@ -35,8 +39,9 @@ import java.util.Properties;
  * @param steps the state machine's steps
  * @param training the start path of schedule and drift triggers (the same as the API's)
  * @param driftRetraining the retraining-storm guard in front of it for DriftDetected events
+ * @param qualityRetraining the same guard for ModelQualityDegraded events (the quality config's retrain and cooldown)
  */
-record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining) {
+record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining driftRetraining, RetrainingGuard qualityRetraining) {
     /** Bus of ModelTrained / ModelPromoted (default {@code default}). */
     static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
@@ -68,9 +73,15 @@ record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining 
                 new EventBridgeSchedulerStore(AwsClients.scheduler(), training.scheduleGroup(),
                         Map.of(ScheduledTask.TRAIN, training.trainFunctionArn()), training.schedulerRoleArn()),
                 training.dataBucket(), clock);
+        var triggers = new DynamoDbTrainingTriggers(dynamoDb, config.registryTable());
         var driftRetraining = new DriftRetraining(service, specs, new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()),
-                new DynamoDbTrainingTriggers(dynamoDb, config.registryTable()), clock);
-        return new Wiring(steps, service, driftRetraining);
+                triggers, clock);
+        var qualityConfigs = new DynamoDbQualityConfigStore(dynamoDb, config.registryTable());
+        var qualityRetraining = new RetrainingGuard(service, specs, triggers, TrainingService.Trigger.QUALITY, model -> {
+            var quality = qualityConfigs.find(model).map(QualityConfigStore.StoredConfig::config).orElse(QualityConfig.defaults());
+            return new RetrainingGuard.Policy(quality.retrain(), quality.cooldownMinutes(), "quality config");
+        }, clock);
+        return new Wiring(steps, service, driftRetraining, qualityRetraining);
     }
 
     /** @return this build's version (from the jar), or {@code dev} when run from classes */

@@ -82,8 +82,11 @@ class TrainHandlerTest {
             clock);
     private final InMemoryDriftStores.Configs driftConfigs = new InMemoryDriftStores.Configs();
     private final InMemoryTrainingTriggers triggers = new InMemoryTrainingTriggers();
+    private boolean qualityRetrain;
     private final TrainHandler handler = new TrainHandler(steps, service,
-            new DriftRetraining(service, specs, driftConfigs, triggers, clock));
+            new DriftRetraining(service, specs, driftConfigs, triggers, clock),
+            new io.mlserve.core.training.RetrainingGuard(service, specs, triggers, io.mlserve.core.training.TrainingService.Trigger.QUALITY,
+                    model -> new io.mlserve.core.training.RetrainingGuard.Policy(qualityRetrain, 60, "quality config"), clock));
 
     @Test
     void handle_shouldTrainRegisterAndPromote_fromAScheduleFiringThroughEveryStep() {
@@ -139,6 +142,29 @@ class TrainHandlerTest {
         assertThat(out).containsEntry("started", true).containsEntry("trigger", "drift");
         assertThat(jobs.find((String) out.get("jobId")).orElseThrow().details()).containsEntry("trigger", "drift");
         assertThat(triggers.lastDriftStart(MODEL)).isPresent();
+    }
+
+    @Test
+    void handle_shouldStartOnceWithinCooldown_forModelQualityDegradedEvents() {
+        // GIVEN a spec and retrain on in the quality config
+        putSpec(null);
+        qualityRetrain = true;
+        var event = Map.<String, Object>of("detail-type", "ModelQualityDegraded", "source", "mlserve.quality", "time", "2026-11-26T09:00:00Z",
+                "detail", Map.of("model", MODEL, "version", "1", "broken", Map.of("minAccuracy", Map.of("value", 0.7, "floor", 0.9))));
+
+        // WHEN two events arrive, the job of the first having ended before the second
+        var first = handler.handle(event);
+        var jobId = (String) first.get("jobId");
+        jobs.finish(jobId, JobStatus.SUCCEEDED, List.of(), List.of(), null, clock.instant().toString());
+        lock.release(MODEL, jobId);
+        var second = handler.handle(event);
+
+        // THEN
+        assertThat(first).containsEntry("started", true).containsEntry("trigger", "quality");
+        assertThat(jobs.find(jobId).orElseThrow().details()).containsEntry("trigger", "quality");
+        assertThat(second).containsEntry("started", false);
+        assertThat((String) second.get("reason")).contains("cooldown: quality started training");
+        assertThat(triggers.lastDriftStart(MODEL)).isEmpty();
     }
 
     @Test
