@@ -87,11 +87,9 @@ public final class DynamoDbPredictionLog implements PredictionLog {
 
     @Override
     public WriteResult write(List<PredictionRecord> records) {
-        var chunks = new ArrayList<List<WriteRequest>>();
+        var chunks = new ArrayList<List<PredictionRecord>>();
         for (int from = 0; from < records.size(); from += BATCH_SIZE) {
-            chunks.add(records.subList(from, Math.min(records.size(), from + BATCH_SIZE)).stream()
-                    .map(r -> WriteRequest.builder().putRequest(PutRequest.builder().item(item(r)).build()).build())
-                    .toList());
+            chunks.add(records.subList(from, Math.min(records.size(), from + BATCH_SIZE)));
         }
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         if (chunks.size() == 1) {
@@ -103,6 +101,7 @@ public final class DynamoDbPredictionLog implements PredictionLog {
         int written = 0;
         int failed = 0;
         String lastError = null;
+        var unwritten = new ArrayList<PredictionRecord>();
         for (int i = 0; i < futures.size(); i++) {
             try {
                 // the chunks stop retrying at the deadline themselves; the margin covers one last call
@@ -110,24 +109,32 @@ public final class DynamoDbPredictionLog implements PredictionLog {
                 var result = futures.get(i).get(wait, TimeUnit.NANOSECONDS);
                 written += result.written();
                 failed += result.failed();
+                unwritten.addAll(result.unwritten());
                 lastError = result.lastError() != null ? result.lastError() : lastError;
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failed += chunks.get(i).size();
                 lastError = "interrupted";
             } catch (ExecutionException e) {
-                failed += chunks.get(i).size();
                 lastError = String.valueOf(e.getCause());
             } catch (TimeoutException e) {
                 futures.get(i).cancel(true);
-                failed += chunks.get(i).size();
                 lastError = "deadline of " + deadline.toMillis() + " ms passed";
             }
+            failed += chunks.get(i).size();
+            unwritten.addAll(chunks.get(i)); // possibly written after all: a replay's conditional write skips those
         }
-        return new WriteResult(written, failed, lastError);
+        return new WriteResult(written, failed, lastError, unwritten);
     }
 
-    private WriteResult writeChunk(List<WriteRequest> chunk, long deadlineNanos) {
+    private WriteResult writeChunk(List<PredictionRecord> records, long deadlineNanos) {
+        var byKey = new HashMap<Map<String, AttributeValue>, PredictionRecord>();
+        var chunk = new ArrayList<WriteRequest>(records.size());
+        for (var r : records) {
+            var item = item(r);
+            byKey.put(keyOf(item), r);
+            chunk.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
         List<WriteRequest> pending = chunk;
         String lastError = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
@@ -149,7 +156,32 @@ public final class DynamoDbPredictionLog implements PredictionLog {
                 sleepBackoff(attempt);
             }
         }
-        return new WriteResult(chunk.size() - pending.size(), pending.size(), pending.isEmpty() ? null : lastError);
+        var unwritten = pending.stream().map(w -> byKey.get(keyOf(w.putRequest().item()))).toList();
+        return new WriteResult(chunk.size() - pending.size(), pending.size(), pending.isEmpty() ? null : lastError, unwritten);
+    }
+
+    private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+        return Map.of(PredictionLogSchema.PK, item.get(PredictionLogSchema.PK), PredictionLogSchema.SK, item.get(PredictionLogSchema.SK));
+    }
+
+    /**
+     * Writes one row unless its key is already in the table (the spill's replay): a row replayed twice, or replayed
+     * after its original write succeeded after all, is never duplicated, and feedback recorded on it is never
+     * overwritten.
+     *
+     * @param record the row
+     * @return true when written now, false when the table already held its key
+     * @throws SdkException when the table cannot take the write (the caller keeps the row for later)
+     */
+    public boolean putIfAbsent(PredictionRecord record) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item(record))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PredictionLogSchema.PK)));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Exponential backoff with full jitter: 25 ms, 50 ms, … capped at 800 ms. */

@@ -6,6 +6,9 @@ import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.aws.PredictionLogSpill;
+import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.EmfPredictionLogEvents;
 import io.mlserve.aws.S3BlobStore;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.serving.ModelCache;
@@ -34,7 +37,10 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         // One version per job: the cache only saves reloading it for the next range in this container.
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // the logged sample takes the same path as predict's rows: what the table does not take goes to the spill
+        var log = PredictionLogSpill.around(table, env, new EmfPredictionLogEvents(
+                EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env)), clock);
         var events = new EventBridgePublisher(AwsClients.eventBridge(), batch.eventBusName(), BatchJobs.EVENT_SOURCE);
         var jobs = new BatchJobs(new S3BlobStore(s3), new DynamoDbJobStore(dynamoDb, batch.jobsTable()), cache, log, events, clock, batch);
         return new Wiring(config, batch, jobs);

@@ -27,8 +27,9 @@ public final class SpillReplay {
      * @param replayed rows written now
      * @param alreadyPresent rows the log already held
      * @param requestIds the requests the rows belong to, in order of first appearance
+     * @param model the model of the first row (metrics dimension), or null for an empty message
      */
-    public record Result(int rows, int replayed, int alreadyPresent, List<String> requestIds) {}
+    public record Result(int rows, int replayed, int alreadyPresent, List<String> requestIds, String model) {}
 
     private final Target target;
 
@@ -56,6 +57,6 @@ public final class SpillReplay {
             }
         }
         var requestIds = records.stream().map(PredictionRecord::requestId).distinct().toList();
-        return new Result(records.size(), replayed, present, requestIds);
+        return new Result(records.size(), replayed, present, requestIds, records.isEmpty() ? null : records.get(0).model().name());
     }
 }

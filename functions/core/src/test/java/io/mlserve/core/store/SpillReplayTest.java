@@ -26,8 +26,8 @@ class SpillReplayTest {
         var first = replay.replay(body);
         var second = replay.replay(body);
 
-        assertThat(first).isEqualTo(new SpillReplay.Result(3, 3, 0, java.util.List.of("r1")));
-        assertThat(second).isEqualTo(new SpillReplay.Result(3, 0, 3, java.util.List.of("r1")));
+        assertThat(first).isEqualTo(new SpillReplay.Result(3, 3, 0, java.util.List.of("r1"), "iris"));
+        assertThat(second).isEqualTo(new SpillReplay.Result(3, 0, 3, java.util.List.of("r1"), "iris"));
         assertThat(table).hasSize(3);
     }
 

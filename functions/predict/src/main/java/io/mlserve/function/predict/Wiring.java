@@ -4,7 +4,9 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.aws.PredictionLogSpill;
 import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.EmfPredictionLogEvents;
 import io.mlserve.http.EmfServingEvents;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.serving.ModelCache;
@@ -40,7 +42,10 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
         var store = S3ObjectStore.fromEnvironment(env, config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // rows the table does not take go to the spill queue (flushed at once, so their own metrics instance)
+        var logEvents = new EmfPredictionLogEvents(EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env));
+        var log = PredictionLogSpill.around(table, env, logEvents, Clock.systemUTC());
         return of(env, config, store, registry, log, Clock.systemUTC());
     }
 
