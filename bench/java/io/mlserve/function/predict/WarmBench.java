@@ -60,7 +60,7 @@ public final class WarmBench {
         var config = FunctionConfig.fromEnv(env);
         PredictionLog log = mode.equals("ddb")
                 ? new DynamoDbPredictionLog(AwsClients.dynamoDb(), config.predictionsTable(), config.predictionLogTtl(),
-                        config.logWriteDeadline())
+                        config.logWriteDeadline(), io.mlserve.core.store.LogShards.fixed(FunctionConfig.logShards(env)))
                 : new StubLog();
         var handler = new PredictHandler(Wiring.of(env, config, new FolderStore(models), new FixedRegistry(models), log,
                 Clock.systemUTC()));

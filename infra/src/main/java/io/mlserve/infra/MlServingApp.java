@@ -29,7 +29,8 @@ public final class MlServingApp {
      * @param app the CDK app; context keys: {@code target} ({@code aws} | {@code local}),
      *     {@code repoRoot} (where {@code functions/} is; default {@code ..}), {@code bundleDir} (where
      *     emulator bundles are assembled; default {@code infra/target/local-bundles}),
-     *     {@code removalPolicy} ({@code retain} | {@code destroy}, for buckets and tables; default retain)
+     *     {@code removalPolicy} ({@code retain} | {@code destroy}, for buckets and tables; default retain),
+     *     {@code logShards} (prediction-log shards of a version registered without a count, 1..64; default 4)
      * @return the serving stack
      */
     public static ServingStack build(App app) {
@@ -43,9 +44,18 @@ public final class MlServingApp {
         var removal = RemovalPolicy.valueOf(String.valueOf(contextOr(app, "removalPolicy", "retain")).toUpperCase(Locale.ROOT));
         var stack = new ServingStack(app, "MlServe", StackProps.builder()
                 .description("mlserve: serverless ONNX model serving")
-                .build(), new ServingStack.Settings(target, artifacts, removal));
+                .build(), new ServingStack.Settings(target, artifacts, removal, logShards(app)));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
+    }
+
+    private static int logShards(App app) {
+        var value = contextOr(app, "logShards", ServingStack.Settings.DEFAULT_LOG_SHARDS);
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("context logShards must be an integer from 1 to 64, got '" + value + "'", e);
+        }
     }
 
     private static Object contextOr(App app, String key, Object fallback) {

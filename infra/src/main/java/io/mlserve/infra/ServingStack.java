@@ -118,8 +118,24 @@ public final class ServingStack extends Stack {
      * @param target AWS or the local emulator
      * @param artifacts where the functions' jars are
      * @param removal what deleting the stack does to the bucket, the tables and the alarm topic's key
+     * @param logShards prediction-log shards of a version registered without {@code logShards} (env {@code LOG_SHARDS},
+     *     1..64)
      */
-    public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal) {}
+    public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal, int logShards) {
+        /** The default of 4 log shards per version. */
+        public static final int DEFAULT_LOG_SHARDS = 4;
+
+        public Settings {
+            if (logShards < 1 || logShards > 64) {
+                throw new IllegalArgumentException("context logShards must be an integer from 1 to 64, got " + logShards);
+            }
+        }
+
+        /** With {@value #DEFAULT_LOG_SHARDS} log shards. */
+        public Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal) {
+            this(target, artifacts, removal, DEFAULT_LOG_SHARDS);
+        }
+    }
 
     /**
      * One usage plan: the limits every key of one role shares the shape of (each key gets its own
@@ -236,13 +252,23 @@ public final class ServingStack extends Stack {
                 .removalPolicy(removal)
                 .build();
 
-        // pk = <model>#<version>, sk = <time>#<requestId>#<row>: one Query answers
-        // "this version's predictions in a time range", for the log API and drift.
+        // pk = <model>#<version>#<shard>, sk = <time>#<requestId>#<row>: one Query per shard answers "this version's
+        // predictions in a time range" (readers merge the version's shards), for the log API, stats, the guard and drift.
+        // A version's rows spread over its registered shard count, so no one partition takes all its writes.
         predictionsTable = table("Predictions", "pk", "sk", removal).timeToLiveAttribute("expiresAt").build();
-        // the log API's "all versions of a model in a time range"
+        // the unsharded model-wide index of items written before sharding (attribute `model`, which new items lack, so it
+        // receives no more writes); kept for this release because CloudFormation changes one GSI per table update —
+        // dropped in the next one, after `mlserve migrate-log`
         predictionsTable.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
                 .indexName("byModel")
                 .partitionKey(Attribute.builder().name("model").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .projectionType(ProjectionType.ALL)
+                .build());
+        // the sharded "all versions of a model in a time range": partition <model>#<shard>
+        predictionsTable.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName("byModelShard")
+                .partitionKey(Attribute.builder().name("modelShard").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
                 .projectionType(ProjectionType.ALL)
                 .build());
@@ -260,6 +286,8 @@ public final class ServingStack extends Stack {
                 "MODELS_BUCKET", modelsBucket.getBucketName(),
                 "PREDICTIONS_TABLE", predictionsTable.getTableName(),
                 "REGISTRY_TABLE", registryTable.getTableName(),
+                // read where versions are registered (registry, train): their log shard count unless the body names one
+                "LOG_SHARDS", Integer.toString(settings.logShards()),
                 "POWERTOOLS_METRICS_NAMESPACE", "mlserve");
         predict = new JavaFunction(this, "Predict", settings.target(), settings.artifacts(), new JavaFunction.Props(
                 "predict", "io.mlserve.function.predict.PredictHandler::handleRequest", 1024, Duration.seconds(30),

@@ -136,17 +136,30 @@ class ServingStackTest {
     }
 
     @Test
-    void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndByModelIndex() {
+    void predictionsTable_shouldBeOnDemandWithTtlTimeOrderedKeysAndBothModelWideIndexes() {
         aws.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"), Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "BillingMode", "PAY_PER_REQUEST",
                 "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "SSESpecification", Map.of("SSEEnabled", true),
+                // byModel (legacy items) stays first and unchanged: CloudFormation adds byModelShard as this update's one GSI change
                 "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of(
                         "IndexName", "byModel",
                         "KeySchema", List.of(Map.of("AttributeName", "model", "KeyType", "HASH"),
-                                Map.of("AttributeName", "sk", "KeyType", "RANGE")))))));
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")))),
+                        Match.objectLike(Map.of(
+                        "IndexName", "byModelShard",
+                        "KeySchema", List.of(Map.of("AttributeName", "modelShard", "KeyType", "HASH"),
+                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL"))))));
+    }
+
+    @Test
+    void functions_shouldGetTheDefaultLogShards_fromTheContextOrFour() {
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("LOG_SHARDS", "4")))));
     }
 
     @Test

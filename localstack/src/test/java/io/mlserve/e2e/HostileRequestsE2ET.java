@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlserve.aws.DynamoDbPredictionLog;
-import io.mlserve.aws.DynamoDbPredictionLogReader;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.model.ModelRef;
 import java.io.ByteArrayOutputStream;
@@ -38,8 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * The deployed API as an attacker and a clumsy client would try it (issue 13): a generated corpus of
@@ -1108,37 +1104,23 @@ class HostileRequestsE2ET {
         counts.put(model + "#1", countItems(model, "1"));
         counts.put(model + "#2", countItems(model, "2"));
         try (var dynamo = emulator.dynamoDb()) {
-            counts.put(model + " (every version)", dynamo.queryPaginator(q -> q.tableName(emulator.output("PredictionsTableName"))
-                    .indexName(DynamoDbPredictionLogReader.BY_MODEL_INDEX)
-                    .keyConditionExpression("#model = :model")
-                    .expressionAttributeNames(Map.of("#model", "model"))
-                    .expressionAttributeValues(Map.of(":model", AttributeValue.fromS(model)))
-                    .select(Select.COUNT))
-                    .stream().mapToLong(QueryResponse::count).sum());
+            counts.put(model + " (every version)",
+                    (long) LogItems.ofModel(dynamo, emulator.output("PredictionsTableName"), model).size());
         }
         return counts;
     }
 
     private long countItems(String model, String version) {
         try (var dynamo = emulator.dynamoDb()) {
-            return dynamo.queryPaginator(q -> q.tableName(emulator.output("PredictionsTableName"))
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(DynamoDbPredictionLog.partitionKey(model, version))))
-                    .select(Select.COUNT))
-                    .stream().mapToLong(QueryResponse::count).sum();
+            return LogItems.ofVersion(dynamo, emulator.output("PredictionsTableName"), model, version).size();
         }
     }
 
     private List<Map<String, AttributeValue>> failureItems(String model, String version, String code) {
         try (var dynamo = emulator.dynamoDb()) {
-            return dynamo.queryPaginator(q -> q.tableName(emulator.output("PredictionsTableName"))
-                    .keyConditionExpression("pk = :pk")
-                    .filterExpression("#error = :code")
-                    .expressionAttributeNames(Map.of("#error", "error"))
-                    .expressionAttributeValues(Map.of(
-                            ":pk", AttributeValue.fromS(DynamoDbPredictionLog.partitionKey(model, version)),
-                            ":code", AttributeValue.fromS(code))))
-                    .items().stream().toList();
+            return LogItems.ofVersion(dynamo, emulator.output("PredictionsTableName"), model, version).stream()
+                    .filter(item -> item.containsKey("error") && code.equals(item.get("error").s()))
+                    .toList();
         }
     }
 

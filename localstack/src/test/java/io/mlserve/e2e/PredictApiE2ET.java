@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlserve.aws.AttributeValues;
-import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.model.ModelRef;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The predict function on the emulator, reached through API Gateway: the Java handler must really
@@ -103,13 +101,9 @@ class PredictApiE2ET {
 
         // AND every row is in the DynamoDB log with its inputs and output
         try (var dynamo = emulator.dynamoDb()) {
-            var items = dynamo.query(q -> q.tableName(emulator.output("PredictionsTableName"))
-                    .keyConditionExpression("pk = :pk")
-                    .filterExpression("requestId = :rid")
-                    .expressionAttributeValues(Map.of(
-                            ":pk", AttributeValue.fromS(DynamoDbPredictionLog.partitionKey("iris", "1")),
-                            ":rid", AttributeValue.fromS(requestId))))
-                    .items();
+            var items = LogItems.ofVersion(dynamo, emulator.output("PredictionsTableName"), "iris", "1").stream()
+                    .filter(item -> requestId.equals(item.get("requestId").s()))
+                    .toList();
             assertThat(items).hasSize(expected.size());
             for (var item : items) {
                 int row = Integer.parseInt(item.get("row").n());
@@ -123,7 +117,8 @@ class PredictApiE2ET {
                 assertThat(item.get("output").m().get("label").s()).isEqualTo(expected.get(row).path("label").asText());
                 assertThat(item.get("source").s()).isEqualTo("api");
                 assertThat(Long.parseLong(item.get("expiresAt").n())).isGreaterThan(System.currentTimeMillis() / 1000);
-                assertThat(item).containsKeys("ts", "latencyMs", "model", "version");
+                assertThat(item).containsKeys("ts", "latencyMs", "version", "shard", "modelShard").doesNotContainKey("model");
+                assertThat(item.get("pk").s()).isEqualTo("iris#1#" + item.get("shard").n());
             }
         }
     }

@@ -188,10 +188,7 @@ class RegistryE2ET {
         }
         long storedV1;
         try (var dynamo = emulator.dynamoDb()) {
-            storedV1 = dynamo.queryPaginator(q -> q.tableName(emulator.output("PredictionsTableName"))
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(name + "#1"))))
-                    .stream().mapToLong(r -> r.count()).sum();
+            storedV1 = LogItems.ofVersion(dynamo, emulator.output("PredictionsTableName"), name, "1").size();
         }
 
         // WHEN the log API is paged 50 rows at a time for v1

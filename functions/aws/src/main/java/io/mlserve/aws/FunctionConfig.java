@@ -43,6 +43,8 @@ public record FunctionConfig(
     public static final String MAX_MODEL_BYTES = "MAX_MODEL_BYTES";
     public static final String MODEL_CACHE_VERSIONS = "MODEL_CACHE_VERSIONS";
     public static final String LOG_WRITE_DEADLINE_MS = "LOG_WRITE_DEADLINE_MS";
+    /** Prediction-log shards of a version registered without {@code logShards} (1..64, default 4). */
+    public static final String LOG_SHARDS = "LOG_SHARDS";
 
     /**
      * @param env the process environment (tests pass a map)
@@ -62,6 +64,22 @@ public record FunctionConfig(
                 number(env, MAX_MODEL_BYTES, 256 * 1024 * 1024),
                 number(env, MODEL_CACHE_VERSIONS, 8),
                 Duration.ofMillis(number(env, LOG_WRITE_DEADLINE_MS, 2000)));
+    }
+
+    /**
+     * Read only by the functions that register versions (registry, train, the CLI), so it is not a component.
+     *
+     * @param env the process environment
+     * @return {@value #LOG_SHARDS}, default {@link io.mlserve.core.registry.RegistryService#DEFAULT_LOG_SHARDS}
+     * @throws IllegalStateException when it is not an integer from 1 to 64
+     */
+    public static int logShards(Map<String, String> env) {
+        int shards = number(env, LOG_SHARDS, io.mlserve.core.registry.RegistryService.DEFAULT_LOG_SHARDS);
+        if (shards < io.mlserve.core.store.LogShards.MIN || shards > io.mlserve.core.store.LogShards.MAX) {
+            throw new IllegalStateException("environment variable " + LOG_SHARDS + " must be an integer from "
+                    + io.mlserve.core.store.LogShards.MIN + " to " + io.mlserve.core.store.LogShards.MAX + ", got " + shards);
+        }
+        return shards;
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -81,7 +81,7 @@ class DynamoDbPredictionLogReaderIT {
         }
         records.add(record("iris", "2", "fail", 0, T0.plusSeconds(45), null, 1, "INFERENCE_FAILED"));
         records.add(record("wine", "1", "w", 0, T0, Map.of("value", 3.0), 1, null));
-        var written = new DynamoDbPredictionLog(dynamoDb, TABLE, Duration.ofDays(30)).write(records);
+        var written = new DynamoDbPredictionLog(dynamoDb, TABLE, Duration.ofDays(30), io.mlserve.core.store.LogShards.fixed(1)).write(records);
         assertThat(written.complete()).isTrue();
     }
 

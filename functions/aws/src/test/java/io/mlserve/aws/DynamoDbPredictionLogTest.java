@@ -3,6 +3,7 @@ package io.mlserve.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ class DynamoDbPredictionLogTest {
         // GIVEN a table that leaves half of every batch unprocessed on the first two tries
         var tries = new AtomicInteger();
         var dynamo = new ThrottlingDynamoDb(items -> tries.incrementAndGet() <= 2 ? items.subList(0, items.size() / 2) : List.of());
-        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4));
 
         // WHEN 10 rows are written
         var result = log.write(rows(10));
@@ -80,7 +81,7 @@ class DynamoDbPredictionLogTest {
     @Test
     void write_shouldCountEveryLostRow_whenThrottlingNeverStops() {
         var dynamo = new ThrottlingDynamoDb(items -> items);
-        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4));
 
         var result = log.write(rows(60));
 
@@ -95,7 +96,7 @@ class DynamoDbPredictionLogTest {
         var dynamo = new ThrottlingDynamoDb(items -> {
             throw ProvisionedThroughputExceededException.builder().message("slow down").build();
         });
-        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4));
 
         var result = log.write(rows(3));
 
@@ -106,15 +107,53 @@ class DynamoDbPredictionLogTest {
     @Test
     void write_shouldLayOutKeysForTimeRangeQueries() {
         var dynamo = new ThrottlingDynamoDb(items -> List.of());
-        new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30)).write(rows(1));
+        new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4)).write(rows(1));
 
         var item = dynamo.stored.peek().putRequest().item();
-        assertThat(item.get("pk").s()).isEqualTo("iris#1");
+        int shard = LogShards.shardOf("req-1", 0, 4);
+        assertThat(item.get("pk").s()).isEqualTo("iris#1#" + shard);
         assertThat(item.get("sk").s()).isEqualTo("2026-11-23T10:15:30.007Z#req-1#00000");
-        assertThat(item.get("model").s()).isEqualTo("iris");
+        assertThat(item.get("shard").n()).isEqualTo(Integer.toString(shard));
+        assertThat(item.get("modelShard").s()).isEqualTo("iris#" + shard);
+        assertThat(item).doesNotContainKey("model"); // stays out of the old single-partition byModel index
+        assertThat(item.get("version").s()).isEqualTo("1");
         assertThat(item.get("inputs").m().get("petal_length").n()).isEqualTo("1.4");
         assertThat(item.get("output").m().get("label").s()).isEqualTo("setosa");
         assertThat(Long.parseLong(item.get("expiresAt").n())).isEqualTo(AT.plus(Duration.ofDays(30)).getEpochSecond());
+    }
+
+    @Test
+    void write_shouldSpreadAVersionsRowsOverItsShards_whenItHasMany() {
+        // GIVEN a version with 8 shards
+        var dynamo = new ThrottlingDynamoDb(items -> List.of());
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(8));
+
+        // WHEN 400 rows of one request are written
+        log.write(rows(400));
+
+        // THEN every shard gets some, each row on the key its shard says (what predictionIds and readers rely on)
+        var byPk = new java.util.TreeMap<String, Integer>();
+        dynamo.stored.forEach(w -> byPk.merge(w.putRequest().item().get("pk").s(), 1, Integer::sum));
+        assertThat(byPk).hasSize(8);
+        assertThat(byPk.values()).allSatisfy(n -> assertThat(n).isBetween(25, 75));
+        dynamo.stored.forEach(w -> {
+            var item = w.putRequest().item();
+            int row = Integer.parseInt(item.get("row").n());
+            assertThat(item.get("pk").s()).isEqualTo("iris#1#" + LogShards.shardOf("req-1", row, 8));
+        });
+    }
+
+    @Test
+    void write_shouldFallBackToShardZero_whenTheShardCountCannotBeRead() {
+        var dynamo = new ThrottlingDynamoDb(items -> List.of());
+        LogShards broken = version -> {
+            throw new IllegalStateException("registry unreachable");
+        };
+
+        var result = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), broken).write(rows(5));
+
+        assertThat(result.complete()).isTrue();
+        assertThat(dynamo.stored).allSatisfy(w -> assertThat(w.putRequest().item().get("pk").s()).isEqualTo("iris#1#0"));
     }
 
     @Test
@@ -122,7 +161,7 @@ class DynamoDbPredictionLogTest {
         // GIVEN a table that never takes odd rows
         var dynamo = new ThrottlingDynamoDb(items -> items.stream()
                 .filter(i -> Integer.parseInt(i.putRequest().item().get("row").n()) % 2 == 1).toList());
-        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), Duration.ofMillis(200));
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), Duration.ofMillis(200), LogShards.fixed(4));
         var rows = rows(30); // two chunks, written in parallel
 
         // WHEN
@@ -157,7 +196,7 @@ class DynamoDbPredictionLogTest {
             @Override
             public void close() {}
         };
-        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30));
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4));
 
         // WHEN the same row is replayed twice
         boolean first = log.putIfAbsent(rows(1).get(0));
@@ -168,5 +207,16 @@ class DynamoDbPredictionLogTest {
         assertThat(second).isFalse();
         assertThat(requests.get(0).conditionExpression()).isEqualTo("attribute_not_exists(#pk)");
         assertThat(requests.get(0).expressionAttributeNames()).containsEntry("#pk", "pk");
+        assertThat(requests.get(0).item().get("pk").s()).isEqualTo("iris#1#" + LogShards.shardOf("req-1", 0, 4));
+    }
+
+    @Test
+    void putIfAbsent_shouldFail_ratherThanGuessAShard_whenTheRegistryCannotSay() {
+        LogShards broken = version -> {
+            throw new IllegalStateException("registry unreachable");
+        };
+        var log = new DynamoDbPredictionLog(new ThrottlingDynamoDb(items -> List.of()), "log", Duration.ofDays(30), broken);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.putIfAbsent(rows(1).get(0))).hasMessageContaining("registry");
     }
 }

@@ -29,6 +29,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--registry-table", required = true, description = "the registry table (stack output RegistryTableName)")
     String registryTable;
 
+    @Option(names = "--log-shards", description = "prediction-log shards of the version, 1..64 (default: 4, as the stack's LOG_SHARDS)")
+    Integer logShards;
+
     @Option(names = "--no-promote", description = "register as a candidate only; production stays where it is")
     boolean noPromote;
 
@@ -54,7 +57,7 @@ final class PublishCommand implements Callable<Integer> {
                 store.putVersion(ref, pkg.manifestJson(), pkg.onnx());
                 var location = "s3://" + bucket + "/" + S3ModelStore.versionPrefix(ref);
                 System.out.println("uploaded " + location);
-                registry.register(ref.name(), location, "cli");
+                registry.register(ref.name(), location, logShards, "cli", (r, manifest, onnx) -> {});
                 System.out.println("registered " + ref + " (candidate)");
             }
             if (!noPromote) {

@@ -9,6 +9,7 @@ import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.PredictionLogSpill;
 import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.EmfPredictionLogEvents;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.aws.S3BlobStore;
 import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.serving.ModelCache;
@@ -37,7 +38,9 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         // One version per job: the cache only saves reloading it for the next range in this container.
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
-        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // a version's shard count is read from the registry once per container (versions are immutable)
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+                new RegistryLogShards(registry));
         // the logged sample takes the same path as predict's rows: what the table does not take goes to the spill
         var log = PredictionLogSpill.around(table, env, new EmfPredictionLogEvents(
                 EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env)), clock);

@@ -10,6 +10,7 @@ import io.mlserve.core.model.ManifestChecks;
 import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.serving.SampleCheck;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.ModelStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -31,8 +32,16 @@ public final class RegistryService {
     private final ModelLoader loader;
     private final String modelsBucket;
     private final Clock clock;
+    private final int defaultLogShards;
+
+    /** Log shards of a version registered without a count, unless the stack says otherwise ({@code LOG_SHARDS}). */
+    public static final int DEFAULT_LOG_SHARDS = 4;
+    /** Error code of a registration whose {@code logShards} is out of range (422). */
+    public static final String INVALID_LOG_SHARDS = "INVALID_LOG_SHARDS";
 
     /**
+     * With {@value #DEFAULT_LOG_SHARDS} log shards per version unless registration names a count.
+     *
      * @param registry registry storage
      * @param store model packages
      * @param loader used to validate a package before registration
@@ -40,11 +49,30 @@ public final class RegistryService {
      * @param clock time source
      */
     public RegistryService(ModelRegistry registry, ModelStore store, ModelLoader loader, String modelsBucket, Clock clock) {
+        this(registry, store, loader, modelsBucket, clock, DEFAULT_LOG_SHARDS);
+    }
+
+    /**
+     * @param registry registry storage
+     * @param store model packages
+     * @param loader used to validate a package before registration
+     * @param modelsBucket the only bucket versions may live in
+     * @param clock time source
+     * @param defaultLogShards the prediction-log shard count of a version registered without one
+     *     ({@link LogShards#MIN}..{@link LogShards#MAX})
+     */
+    public RegistryService(ModelRegistry registry, ModelStore store, ModelLoader loader, String modelsBucket, Clock clock,
+            int defaultLogShards) {
+        if (defaultLogShards < LogShards.MIN || defaultLogShards > LogShards.MAX) {
+            throw new IllegalArgumentException("the default log shard count must be " + LogShards.MIN + ".." + LogShards.MAX
+                    + ", got " + defaultLogShards);
+        }
         this.registry = registry;
         this.store = store;
         this.loader = loader;
         this.modelsBucket = modelsBucket;
         this.clock = clock;
+        this.defaultLogShards = defaultLogShards;
     }
 
     /**
@@ -85,7 +113,24 @@ public final class RegistryService {
      * @return the registered version
      */
     public RegisteredVersion register(String name, String location, String actor, BeforeRegister beforeRegister) {
+        return register(name, location, null, actor, beforeRegister);
+    }
+
+    /**
+     * {@link #register(String, String, String, BeforeRegister)} with the version's prediction-log shard count.
+     *
+     * @param name model name from the path
+     * @param location {@code s3://<models bucket>/models/<name>/<version>/}
+     * @param logShards how many partitions the version's prediction log is spread over ({@link LogShards#MIN}..
+     *     {@link LogShards#MAX}), or null for the stack's default; fixed for the version's lifetime
+     * @param actor who asked
+     * @param beforeRegister the last check
+     * @return the registered version
+     * @throws MlServeException {@value #INVALID_LOG_SHARDS} (422) when {@code logShards} is out of range
+     */
+    public RegisteredVersion register(String name, String location, Integer logShards, String actor, BeforeRegister beforeRegister) {
         ModelRef.checkName(name);
+        int shards = logShards == null ? defaultLogShards : checkLogShards(logShards);
         var ref = parseLocation(name, location);
         if (registry.version(ref.name(), ref.version()).isPresent()) {
             throw new RegistryConflictException(name, "version '" + ref.version() + "' of '" + name + "' is already registered");
@@ -113,7 +158,7 @@ public final class RegistryService {
         }
         beforeRegister.check(ref, manifest, stored.onnx());
         var version = new RegisteredVersion(ref.name(), ref.version(), VersionStatus.CANDIDATE, canonical(ref),
-                manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor);
+                manifest.sha256(), manifest.task().manifestName(), manifest.metrics(), now(), actor, null, shards);
         registry.register(version, audit(name, "REGISTERED", ref.version(), null, null, actor, "validated: signature, sha256, "
                 + (manifest.samples() == null ? 0 : manifest.samples().size()) + " sample(s)"));
         return version;
@@ -235,6 +280,20 @@ public final class RegistryService {
      * @param versions all versions (null in listings)
      */
     public record ModelEntry(String name, Aliases aliases, List<RegisteredVersion> versions) {}
+
+    /**
+     * @param logShards a requested prediction-log shard count
+     * @return it, when {@link LogShards#MIN}..{@link LogShards#MAX}
+     * @throws MlServeException {@value #INVALID_LOG_SHARDS} (422) otherwise
+     */
+    public static int checkLogShards(int logShards) {
+        if (logShards < LogShards.MIN || logShards > LogShards.MAX) {
+            throw new MlServeException(ErrorKind.UNPROCESSABLE, INVALID_LOG_SHARDS,
+                    "logShards must be an integer from " + LogShards.MIN + " to " + LogShards.MAX,
+                    Map.of("logShards", logShards, "min", LogShards.MIN, "max", LogShards.MAX));
+        }
+        return logShards;
+    }
 
     private RegisteredVersion requireVersion(String name, String version) {
         ModelRef.checkName(name);

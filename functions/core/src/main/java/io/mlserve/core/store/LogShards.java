@@ -22,6 +22,38 @@ public interface LogShards {
     int shards(ModelRef version);
 
     /**
+     * What model-wide reads (every version, through the {@code <model>#<shard>} index) must cover.
+     *
+     * @param model model name
+     * @return the largest shard count of any of its versions; by default {@value #MAX} (always enough, costs more
+     *     queries)
+     */
+    default int maxShards(String model) {
+        return MAX;
+    }
+
+    /**
+     * @param shards a fixed count, e.g. for tests and benchmarks
+     * @return a LogShards giving every version that count
+     */
+    static LogShards fixed(int shards) {
+        if (shards < MIN || shards > MAX) {
+            throw new IllegalArgumentException("log shards must be " + MIN + ".." + MAX + ", got " + shards);
+        }
+        return new LogShards() {
+            @Override
+            public int shards(ModelRef version) {
+                return shards;
+            }
+
+            @Override
+            public int maxShards(String model) {
+                return shards;
+            }
+        };
+    }
+
+    /**
      * The shard of one row: a stable hash of its request id and row index, so a retried or replayed write lands on the
      * same key (writes stay idempotent) and rows spread evenly.
      *

@@ -71,6 +71,34 @@ class RegistryServiceTest {
     }
 
     @Test
+    void register_shouldRecordTheLogShardCount_whenGivenOrByDefault() {
+        var byDefault = register("1");
+        upload("2", onnx);
+        var given = service.register("mixed", "s3://models-bucket/models/mixed/2/", 16, "k", (ref, manifest, bytes) -> {});
+        upload("3", onnx);
+        var stackDefault = new RegistryService(registry, store, loader, "models-bucket", clock, 8)
+                .register("mixed", "s3://models-bucket/models/mixed/3/", "k");
+
+        assertThat(byDefault.logShards()).isEqualTo(RegistryService.DEFAULT_LOG_SHARDS);
+        assertThat(given.logShards()).isEqualTo(16);
+        assertThat(stackDefault.logShards()).isEqualTo(8);
+        assertThat(registry.version("mixed", "2")).get().extracting(RegisteredVersion::logShardCount).isEqualTo(16);
+    }
+
+    @Test
+    void register_shouldRefuseWith422AndRegisterNothing_whenLogShardsOutOfRange() {
+        upload("1", onnx);
+        for (int shards : new int[] {0, -1, 65}) {
+            assertThatThrownBy(() -> service.register("mixed", "s3://models-bucket/models/mixed/1/", shards, "k", (r, m, b) -> {}))
+                    .isInstanceOfSatisfying(MlServeException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(io.mlserve.core.error.ErrorKind.UNPROCESSABLE);
+                        assertThat(e.code()).isEqualTo(RegistryService.INVALID_LOG_SHARDS);
+                    });
+        }
+        assertThat(registry.versions("mixed")).isEmpty();
+    }
+
+    @Test
     void register_shouldConflict_whenVersionExists() {
         register("1");
 

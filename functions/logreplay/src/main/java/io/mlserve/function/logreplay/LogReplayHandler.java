@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.mlserve.aws.AwsClients;
+import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.core.store.SpillReplay;
 import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.LambdaLogContext;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * conditional PutItem (a row already there is left alone, feedback included), and reports the messages it could not
  * finish as batch item failures, so they return to the queue (the table is still unavailable) and, after the queue's
  * maxReceiveCount, land in its dead-letter queue (poison messages). Env: {@value #PREDICTIONS_TABLE},
+ * {@value #REGISTRY_TABLE} (each version's log shard count),
  * {@value #PREDICTION_LOG_TTL_DAYS}, {@code POWERTOOLS_METRICS_NAMESPACE}. Metric {@code PredictionLogRowsReplayed}
  * (dimension {@code model}) and one log line per message ({@code event}: {@code PredictionLogReplayed},
  * {@code PredictionLogReplayDeferred}, {@code PredictionLogSpillPoison}).
@@ -28,6 +31,7 @@ public final class LogReplayHandler implements RequestHandler<SQSEvent, SQSBatch
     private static final Logger LOG = LoggerFactory.getLogger(LogReplayHandler.class);
     static final String PREDICTIONS_TABLE = "PREDICTIONS_TABLE";
     static final String PREDICTION_LOG_TTL_DAYS = "PREDICTION_LOG_TTL_DAYS";
+    static final String REGISTRY_TABLE = "REGISTRY_TABLE";
 
     private final SpillReplay replay;
     private final EmfMetrics metrics;
@@ -45,8 +49,11 @@ public final class LogReplayHandler implements RequestHandler<SQSEvent, SQSBatch
 
     /** The same writer as predict's, so a replayed row gets exactly the item (keys, attributes, TTL) it would have had. */
     private static DynamoDbPredictionLog log(Map<String, String> env) {
-        return new DynamoDbPredictionLog(AwsClients.dynamoDb(), required(env, PREDICTIONS_TABLE),
-                Duration.ofDays(Integer.parseInt(env.getOrDefault(PREDICTION_LOG_TTL_DAYS, "30"))));
+        var dynamoDb = AwsClients.dynamoDb();
+        // the version's shard count places the row; a registry that cannot say fails the message (it is retried)
+        var shards = new RegistryLogShards(new DynamoDbModelRegistry(dynamoDb, required(env, REGISTRY_TABLE)));
+        return new DynamoDbPredictionLog(dynamoDb, required(env, PREDICTIONS_TABLE),
+                Duration.ofDays(Integer.parseInt(env.getOrDefault(PREDICTION_LOG_TTL_DAYS, "30"))), shards);
     }
 
     LogReplayHandler(SpillReplay replay, EmfMetrics metrics) { // tests pass an in-memory table

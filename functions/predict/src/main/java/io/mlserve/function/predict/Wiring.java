@@ -5,6 +5,7 @@ import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
 import io.mlserve.aws.PredictionLogSpill;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.http.EmfMetrics;
 import io.mlserve.http.EmfPredictionLogEvents;
 import io.mlserve.http.EmfServingEvents;
@@ -42,7 +43,9 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
         var store = S3ObjectStore.fromEnvironment(env, config.modelsBucket(), config.maxModelBytes());
         var dynamoDb = AwsClients.dynamoDb();
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
-        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline());
+        // a version's shard count is read from the registry once per container (versions are immutable)
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+                new RegistryLogShards(registry));
         // rows the table does not take go to the spill queue (flushed at once, so their own metrics instance)
         var logEvents = new EmfPredictionLogEvents(EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env));
         var log = PredictionLogSpill.around(table, env, logEvents, Clock.systemUTC());

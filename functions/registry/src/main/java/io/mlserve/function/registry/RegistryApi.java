@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.baseline.BaselineService;
 import io.mlserve.core.baseline.BaselineService.BaselineSummary;
+import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.InvalidInputException;
+import io.mlserve.core.error.MlServeException;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.model.ModelRef;
@@ -15,6 +17,7 @@ import io.mlserve.core.registry.AuditEntry;
 import io.mlserve.core.registry.CanaryGuard;
 import io.mlserve.core.registry.RegisteredVersion;
 import io.mlserve.core.registry.RegistryService;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.ModelStore;
 import io.mlserve.http.HttpEdge;
 import io.mlserve.http.HttpRequest;
@@ -138,12 +141,13 @@ final class RegistryApi {
         var name = request.path("name");
         var location = JsonFields.requiredText(body, "location");
         var actor = request.caller().actor();
+        var logShards = logShards(body);
         if (!body.has("reference")) {
-            return HttpResponse.created(registry.register(name, location, actor));
+            return HttpResponse.created(registry.register(name, location, logShards, actor, (ref, manifest, onnx) -> {}));
         }
         String key = baselines.referenceKey(body.get("reference"), "reference");
         var computed = new AtomicReference<BaselineService.Computed>();
-        var version = registry.register(name, location, actor,
+        var version = registry.register(name, location, logShards, actor,
                 (ref, manifest, onnx) -> computed.set(baselines.compute(ref, manifest, onnx, key)));
         return HttpResponse.created(new RegisteredWithBaseline(version, baselines.store(computed.get())));
     }
@@ -182,6 +186,16 @@ final class RegistryApi {
         } catch (IOException | IllegalArgumentException e) {
             return new ContractView(null, null, null, null, null, null, null, null, null,
                     "manifest.json is unreadable: " + Json.describe(e));
+        }
+    }
+
+    /** Optional {@code logShards}: an integer 1..64 (422 otherwise, before anything is fetched or validated). */
+    private static Integer logShards(JsonNode body) {
+        try {
+            return JsonFields.optionalInt(body.get("logShards"), LogShards.MIN, LogShards.MAX);
+        } catch (IllegalArgumentException e) {
+            throw new MlServeException(ErrorKind.UNPROCESSABLE, RegistryService.INVALID_LOG_SHARDS, "'logShards' " + e.getMessage(),
+                    Map.of("field", "logShards", "min", LogShards.MIN, "max", LogShards.MAX));
         }
     }
 

@@ -48,7 +48,7 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var dynamoDb = AwsClients.dynamoDb();
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
-                registryService(config, dynamoDb, store, lazyOnnx(config), clock),
+                registryService(env, config, dynamoDb, store, lazyOnnx(config), clock),
                 new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
     }
@@ -60,10 +60,10 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
     }
 
-    private static RegistryService registryService(FunctionConfig config, DynamoDbClient dynamoDb, S3ModelStore store, ModelLoader loader,
-            Clock clock) {
+    private static RegistryService registryService(Map<String, String> env, FunctionConfig config, DynamoDbClient dynamoDb,
+            S3ModelStore store, ModelLoader loader, Clock clock) {
         return new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
-                config.modelsBucket(), clock);
+                config.modelsBucket(), clock, FunctionConfig.logShards(env));
     }
 
     static RegistryWiring fromEnvironment(Map<String, String> env) {
@@ -74,7 +74,7 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var s3 = AwsClients.s3();
         var store = new S3ModelStore(s3, config.modelsBucket(), config.maxModelBytes());
         var loader = lazyOnnx(config);
-        var registry = registryService(config, dynamoDb, store, loader, clock);
+        var registry = registryService(env, config, dynamoDb, store, loader, clock);
         // registration with a "reference" computes the version's baseline exactly as the drift function's PUT .../baseline
         var baselines = new BaselineService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
                 new S3BlobStore(s3), new S3BaselineStore(s3, config.modelsBucket()), jobsConfig.dataBucket(), clock);

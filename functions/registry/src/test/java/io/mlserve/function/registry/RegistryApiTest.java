@@ -167,6 +167,30 @@ class RegistryApiTest {
         assertThat(baselineStore.baselines).isEmpty();
     }
 
+    @Test
+    void register_shouldRecordLogShards_whenTheBodyNamesACountOrNot() {
+        upload();
+
+        var response = call("POST", "/models/mixed/versions", "{\"location\": \"s3://b/models/mixed/3/\", \"logShards\": 16}", "admin");
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+        assertThat(json(response).path("logShards").asInt()).isEqualTo(16);
+        assertThat(registry.version("mixed", "3")).get().extracting(v -> v.logShards()).isEqualTo(16);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65", "-3", "2.5", "\"4\"", "true", "[4]"})
+    void register_shouldAnswer422AndRegisterNothing_whenLogShardsIsNotAnIntegerFrom1To64(String logShards) {
+        upload();
+
+        var response = call("POST", "/models/mixed/versions",
+                "{\"location\": \"s3://b/models/mixed/3/\", \"logShards\": " + logShards + "}", "admin");
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(422);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("INVALID_LOG_SHARDS");
+        assertThat(registry.version("mixed", "3")).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\"s3://other/ref/mixed.csv\"", "\"s3://data/\"", "\"s3://data/ref/\"", "\"data/ref.csv\"", "42",
         "null", "{\"data\": \"s3://data/ref/mixed.csv\"}", "[\"s3://data/ref/mixed.csv\"]"})

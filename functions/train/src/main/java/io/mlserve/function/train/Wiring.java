@@ -54,7 +54,7 @@ record Wiring(TrainingJobSteps steps, TrainingService training, DriftRetraining 
         var store = new S3ModelStore(s3, config.modelsBucket(), config.maxModelBytes());
         var loader = new OnnxModelLoader(config.onnxIntraOpThreads());
         var registry = new RegistryService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
-                config.modelsBucket(), clock);
+                config.modelsBucket(), clock, FunctionConfig.logShards(env));
         var jobs = new DynamoDbJobStore(dynamoDb, training.jobsTable());
         var lock = new DynamoDbTrainingLock(dynamoDb, training.jobsTable());
         var events = new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"),
