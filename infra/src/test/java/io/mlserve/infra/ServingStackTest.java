@@ -49,6 +49,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/drift/target"));
         Files.writeString(repo.resolve("functions/drift/target/drift.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/logreplay/target"));
+        Files.writeString(repo.resolve("functions/logreplay/target/logreplay.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");

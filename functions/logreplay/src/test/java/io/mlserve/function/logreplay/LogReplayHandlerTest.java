@@ -22,12 +22,14 @@ class LogReplayHandlerTest {
     private final Map<String, PredictionRecord> table = new HashMap<>();
     private boolean unavailable;
     private final ByteArrayOutputStream metricsOut = new ByteArrayOutputStream();
+    private final List<String> delays = new ArrayList<>();
     private final LogReplayHandler handler = new LogReplayHandler(new SpillReplay(record -> {
         if (unavailable) {
             throw new IllegalStateException("ResourceNotFoundException: table gone");
         }
         return table.putIfAbsent(record.requestId() + "#" + record.row(), record) == null;
-    }), new EmfMetrics("mlserve", Map.of("POWERTOOLS_SERVICE_NAME", "logreplay"), metricsOut));
+    }), new EmfMetrics("mlserve", Map.of("POWERTOOLS_SERVICE_NAME", "logreplay"), metricsOut),
+            (receipt, seconds) -> delays.add(receipt + "=" + seconds));
 
     @Test
     void handle_shouldReplayEveryRowOnce_andSendPoisonBack() {
@@ -43,6 +45,7 @@ class LogReplayHandlerTest {
         // THEN the rows are in the table once each; only the poison message goes back to the queue
         assertThat(table).hasSize(5);
         assertThat(failed(response)).containsExactly("d");
+        assertThat(delays).isEmpty(); // poison keeps the queue's visibility timeout: it heads for the DLQ
         var metrics = metricsOut.toString(StandardCharsets.UTF_8);
         assertThat(metrics).contains("\"PredictionLogRowsReplayed\":3").contains("\"PredictionLogRowsReplayed\":2")
                 .doesNotContain("\"PredictionLogRowsReplayed\":0");
@@ -51,11 +54,14 @@ class LogReplayHandlerTest {
     @Test
     void handle_shouldReturnEveryMessage_whenTheTableIsStillUnavailable() {
         unavailable = true;
+        var later = message("b", body("req-2", 1));
+        later.setAttributes(Map.of("ApproximateReceiveCount", "4"));
 
-        var response = handler.handleRequest(event(message("a", body("req-1", 1)), message("b", body("req-2", 1))),
-                new FakeContext("inv-2"));
+        var response = handler.handleRequest(event(message("a", body("req-1", 1)), later), new FakeContext("inv-2"));
 
+        // THEN both go back, hidden for a delay that grows with their receives
         assertThat(failed(response)).containsExactly("a", "b");
+        assertThat(delays).containsExactly("receipt-a=30", "receipt-b=240");
         assertThat(table).isEmpty();
         assertThat(metricsOut.size()).isZero();
     }
@@ -73,6 +79,7 @@ class LogReplayHandlerTest {
         var message = new SQSEvent.SQSMessage();
         message.setMessageId(id);
         message.setBody(body);
+        message.setReceiptHandle("receipt-" + id);
         message.setAttributes(Map.of("ApproximateReceiveCount", "1"));
         return message;
     }
@@ -85,5 +92,14 @@ class LogReplayHandlerTest {
 
     private static List<String> failed(SQSBatchResponse response) {
         return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    @Test
+    void delaySeconds_shouldDoubleFrom30s_upTo15min() {
+        assertThat(LogReplayHandler.delaySeconds(1)).isEqualTo(30);
+        assertThat(LogReplayHandler.delaySeconds(2)).isEqualTo(60);
+        assertThat(LogReplayHandler.delaySeconds(5)).isEqualTo(480);
+        assertThat(LogReplayHandler.delaySeconds(6)).isEqualTo(900);
+        assertThat(LogReplayHandler.delaySeconds(1000)).isEqualTo(900);
     }
 }
