@@ -231,6 +231,7 @@ public final class ServingStack extends Stack {
     private final TrainJobs training;
     private final JavaFunction drift;
     private final Queue predictionSpill;
+    private Queue spillDlq;
     private final JavaFunction logReplay;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
@@ -415,6 +416,7 @@ public final class ServingStack extends Stack {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         api = restApi();
+        deadLetterQueues.add(spillDlq);
         alarms = new AlarmTopic(this, "Alarms", removal);
         alarms();
         outputs();
@@ -429,7 +431,13 @@ public final class ServingStack extends Stack {
      * many receives) it moves to the DLQ, which keeps it 14 days for a redrive. Both are alarmed on.
      */
     private Queue spillQueue() {
-        var dlq = deadLetterQueue("PredictionSpillDlq");
+        // listed with the other DLQs (depth alarm, nag reason) at the end of the constructor, after theirs
+        var dlq = Queue.Builder.create(this, "PredictionSpillDlq")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        spillDlq = dlq;
         return Queue.Builder.create(this, "PredictionSpill")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)

@@ -377,8 +377,8 @@ class ServingStackTest {
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
         // one per function, the batch machine's two (its own + Distributed Map), the upload rule's, the train machine's and
-        // the training schedules' role (the drift function's is one of the "one per function")
-        assertThat(policies).hasSize(12);
+        // the training schedules' role (the drift function's and the log replay's are among the "one per function")
+        assertThat(policies).hasSize(13);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -471,15 +471,16 @@ class ServingStackTest {
                 "ReservedConcurrentExecutions", 10));
         // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
         // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 5);
+        // the log replay is bounded by its event source's MaximumConcurrency (2)
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 6);
     }
 
     @Test
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        assertThat(queues).hasSize(4); // + the batch upload rule's DLQ and the DriftDetected rule's
-        aws.resourceCountIs("AWS::SQS::Queue", 4);
+        assertThat(queues).hasSize(5); // + the batch upload rule's DLQ, the DriftDetected rule's and the prediction spill's
+        aws.resourceCountIs("AWS::SQS::Queue", 6); // + the prediction spill itself
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -533,9 +534,9 @@ class ServingStackTest {
 
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
-        // API 5xx rate, log write failures, guard errors, DLQ depth (x4), throttles (x3), API 429s,
-        // batch executions failed, batch function errors, drift function errors
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 14);
+        // API 5xx rate, log write failures, guard errors, DLQ depth (x5), throttles (x3), API 429s,
+        // batch executions failed, batch function errors, drift function errors, spill age, log replay errors
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 17);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

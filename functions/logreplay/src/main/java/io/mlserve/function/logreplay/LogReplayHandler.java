@@ -114,7 +114,8 @@ public final class LogReplayHandler implements RequestHandler<SQSEvent, SQSBatch
                 LOG.atInfo().setMessage("spilled prediction log rows replayed").addKeyValue("event", "PredictionLogReplayed")
                         .addKeyValue("messageId", message.getMessageId()).addKeyValue("model", result.model())
                         .addKeyValue("rows", result.rows()).addKeyValue("replayed", result.replayed())
-                        .addKeyValue("alreadyPresent", result.alreadyPresent()).addKeyValue("requestIds", result.requestIds()).log();
+                        .addKeyValue("alreadyPresent", result.alreadyPresent())
+                        .addKeyValue("requestIds", String.join(",", result.requestIds())).log();
             } catch (IllegalArgumentException e) {
                 LOG.atError().setMessage("spill message unreadable; it goes to the dead-letter queue after its receives")
                         .addKeyValue("event", "PredictionLogSpillPoison").addKeyValue("messageId", message.getMessageId())
