@@ -119,9 +119,10 @@ class LogOutageE2ET {
         long until = System.nanoTime() + patience.toNanos();
         Map<String, Integer> found;
         do {
-            found = rowsByRequest(dynamo);
-            if (found.keySet().containsAll(expected.keySet())
-                    && expected.entrySet().stream().allMatch(e -> found.get(e.getKey()) >= e.getValue())) {
+            var now = rowsByRequest(dynamo);
+            found = now;
+            if (now.keySet().containsAll(expected.keySet())
+                    && expected.entrySet().stream().allMatch(e -> now.get(e.getKey()) >= e.getValue())) {
                 // one more look a little later: a late duplicate would show here
                 Thread.sleep(3000);
                 return rowsByRequest(dynamo);
