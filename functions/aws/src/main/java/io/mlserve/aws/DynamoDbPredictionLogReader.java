@@ -19,6 +19,8 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -203,8 +205,7 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader, L
         @Override
         public boolean hasNext() {
             if (!unstarted.isEmpty()) { // first items, at the first look: building the stream reads nothing
-                unstarted.forEach(source -> advance(source.get()));
-                unstarted.clear();
+                start();
             }
             return !heads.isEmpty();
         }
@@ -217,6 +218,32 @@ public final class DynamoDbPredictionLogReader implements PredictionLogReader, L
             var head = heads.poll();
             advance(head.source());
             return head.item();
+        }
+
+        /** Every shard's first page at once (one round trip, not one per shard); later pages as each is consumed. */
+        private void start() {
+            var started = new ArrayList<Iterator<Map<String, AttributeValue>>>();
+            if (unstarted.size() == 1) {
+                started.add(unstarted.get(0).get());
+            } else {
+                try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    var firstPages = unstarted.stream().map(source -> pool.submit(() -> {
+                        var iterator = source.get();
+                        iterator.hasNext(); // reads the first page
+                        return iterator;
+                    })).toList();
+                    for (var firstPage : firstPages) {
+                        started.add(firstPage.get());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the prediction log", e);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+            unstarted.clear();
+            started.forEach(this::advance);
         }
 
         private void advance(Iterator<Map<String, AttributeValue>> source) {

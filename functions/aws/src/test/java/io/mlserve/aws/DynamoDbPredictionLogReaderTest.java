@@ -173,7 +173,7 @@ class DynamoDbPredictionLogReaderTest {
                     .containsEntry(":to", AttributeValue.fromS("2026-11-23T11:00:00.000Z"));
         });
         assertThat(table.queries).extracting(q -> q.expressionAttributeValues().get(":partition").s())
-                .containsExactly("iris#1#0", "iris#1#1", "iris#1#2", "iris#1#3");
+                .containsExactlyInAnyOrder("iris#1#0", "iris#1#1", "iris#1#2", "iris#1#3"); // first pages in parallel
         assertThat(page.nextCursor()).hasSizeLessThan(400);
     }
 
@@ -280,5 +280,13 @@ class DynamoDbPredictionLogReaderTest {
 
         assertThat(table.queries).isEmpty();
         stream.close();
+    }
+
+    @Test
+    void page_shouldFailWithDynamoDbsOwnException_whenTheTableCannotBeRead() {
+        table.queryFailure = software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.builder().message("gone").build();
+
+        assertThatThrownBy(() -> reader.page(new PredictionQuery("iris", "1", FROM, TO, 5, null, true, true)))
+                .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException.class);
     }
 }

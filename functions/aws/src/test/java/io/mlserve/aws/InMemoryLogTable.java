@@ -36,6 +36,8 @@ final class InMemoryLogTable implements DynamoDbClient {
     final List<QueryRequest> queries = new CopyOnWriteArrayList<>();
     /** Most items one page returns (DynamoDB: 1 MB). */
     volatile int pageItems = Integer.MAX_VALUE;
+    /** When set, every Query throws it (an unreachable table). */
+    volatile RuntimeException queryFailure;
 
     private static String id(Map<String, AttributeValue> key) {
         return key.get("pk").s() + "\u0000" + key.get("sk").s();
@@ -59,6 +61,10 @@ final class InMemoryLogTable implements DynamoDbClient {
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
+        if (request.conditionExpression() != null && request.conditionExpression().startsWith("attribute_not_exists")
+                && items.containsKey(id(request.item()))) {
+            throw software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.builder().message("exists").build();
+        }
         put(request.item());
         return PutItemResponse.builder().build();
     }
@@ -72,6 +78,9 @@ final class InMemoryLogTable implements DynamoDbClient {
     @Override
     public QueryResponse query(QueryRequest request) {
         queries.add(request);
+        if (queryFailure != null) {
+            throw queryFailure;
+        }
         var names = request.expressionAttributeNames();
         var values = request.expressionAttributeValues();
         var condition = KEY_CONDITION.matcher(request.keyConditionExpression());
@@ -144,7 +153,7 @@ final class InMemoryLogTable implements DynamoDbClient {
         int limit = Math.min(request.limit() == null ? Integer.MAX_VALUE : request.limit(), pageItems);
         int end = (int) Math.min(all.size(), (long) start + limit);
         var page = all.subList(start, end);
-        var response = ScanResponse.builder().items(List.copyOf(page)).count(page.size());
+        var response = ScanResponse.builder().items(List.copyOf(page)).count(page.size()).scannedCount(page.size());
         if (end < all.size()) {
             var last = page.get(page.size() - 1);
             response.lastEvaluatedKey(Map.of("pk", last.get("pk"), "sk", last.get("sk")));
