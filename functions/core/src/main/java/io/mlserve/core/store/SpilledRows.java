@@ -22,8 +22,8 @@ import java.util.Map;
 public final class SpilledRows {
     /** Format version written into every message. */
     static final int FORMAT = 1;
-    private static final String HEAD = "{\"v\":" + FORMAT + ",\"rows\":[";
-    private static final String TAIL = "]}";
+    private static final byte[] HEAD = ("{\"v\":" + FORMAT + ",\"rows\":[").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
     // A plain mapper: null map values and non-finite numbers ("NaN" as a string) must survive the round trip.
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
@@ -51,38 +51,39 @@ public final class SpilledRows {
      * @return the messages, fewest that fit in order
      */
     public static Packed pack(List<PredictionRecord> records, int maxBytes) {
-        int overhead = HEAD.length() + TAIL.length();
+        int overhead = HEAD.length + TAIL.length;
         var messages = new ArrayList<Message>();
         var oversized = new ArrayList<PredictionRecord>();
-        var body = new StringBuilder(HEAD);
+        var body = new java.io.ByteArrayOutputStream(Math.min(maxBytes, 64 * 1024));
+        body.writeBytes(HEAD);
         var rows = new ArrayList<PredictionRecord>();
-        int bytes = overhead;
         for (var record : records) {
-            var json = encode(record);
-            int size = json.getBytes(StandardCharsets.UTF_8).length;
-            if (size + overhead > maxBytes) {
+            var json = encode(record); // UTF-8 bytes: their length is what SQS counts
+            if (json.length + overhead > maxBytes) {
                 oversized.add(record);
                 continue;
             }
-            int separator = rows.isEmpty() ? 0 : 1;
-            if (bytes + separator + size > maxBytes) {
-                messages.add(new Message(body.append(TAIL).toString(), List.copyOf(rows)));
-                body = new StringBuilder(HEAD);
+            if (!rows.isEmpty() && body.size() + 1 + json.length + TAIL.length > maxBytes) {
+                messages.add(close(body, rows));
+                body.reset();
+                body.writeBytes(HEAD);
                 rows.clear();
-                bytes = overhead;
-                separator = 0;
             }
-            if (separator == 1) {
-                body.append(',');
+            if (!rows.isEmpty()) {
+                body.write(',');
             }
-            body.append(json);
+            body.writeBytes(json);
             rows.add(record);
-            bytes += separator + size;
         }
         if (!rows.isEmpty()) {
-            messages.add(new Message(body.append(TAIL).toString(), List.copyOf(rows)));
+            messages.add(close(body, rows));
         }
         return new Packed(messages, oversized);
+    }
+
+    private static Message close(java.io.ByteArrayOutputStream body, List<PredictionRecord> rows) {
+        body.writeBytes(TAIL);
+        return new Message(body.toString(StandardCharsets.UTF_8), List.copyOf(rows));
     }
 
     /**
@@ -107,7 +108,7 @@ public final class SpilledRows {
         return records;
     }
 
-    private static String encode(PredictionRecord r) {
+    private static byte[] encode(PredictionRecord r) {
         var row = new LinkedHashMap<String, Object>();
         row.put("model", r.model().name());
         row.put("version", r.model().version());
@@ -120,7 +121,7 @@ public final class SpilledRows {
         row.put("source", r.source());
         row.put("error", r.error());
         try {
-            return MAPPER.writeValueAsString(row);
+            return MAPPER.writeValueAsBytes(row);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
