@@ -347,7 +347,7 @@ public final class ServingStack extends Stack {
                 .resources(List.of(modelsBucket.arnForObjects(BASELINE_KEYS)))
                 .build());
         grantRegistryAccess(registry);
-        predictionsTable.grant(registry.function(), "dynamodb:Query"); // the prediction log API and stats (table + byModel)
+        predictionsTable.grant(registry.function(), "dynamodb:Query"); // the prediction log API and stats (table + byModelShard)
 
         // Reserved concurrency 1: one guard run at a time is enough (it loops over every canary),
         // and a slow run is never overlapped by the next minute's (its alias writes are conditional

@@ -241,7 +241,7 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @param shardCount its version's shard count
      * @return the row's key: {@code pk = <model>#<version>#<shard>}, {@code sk = <time>#<requestId>#<row>}
      */
-    static Map<String, AttributeValue> key(PredictionRecord r, int shardCount) {
+    public static Map<String, AttributeValue> key(PredictionRecord r, int shardCount) {
         var model = r.model();
         int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
         return Map.of(PredictionLogSchema.PK, s(partitionKey(model.name(), model.version(), shard)),
@@ -249,12 +249,15 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     }
 
     /**
+     * The one place an item is built: the writer and anything that writes a row later (a replay of spilled rows) make
+     * the same bytes under the same key.
+     *
      * @param r a row
      * @param shardCount its version's shard count
      * @param ttl how long it is kept
      * @return the row's item in the sharded layout
      */
-    static Map<String, AttributeValue> item(PredictionRecord r, int shardCount, Duration ttl) {
+    public static Map<String, AttributeValue> item(PredictionRecord r, int shardCount, Duration ttl) {
         var model = r.model();
         int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
         var item = new HashMap<String, AttributeValue>(key(r, shardCount));
