@@ -929,6 +929,17 @@ public final class ServingStack extends Stack {
         alarms.alarm("BatchErrors", AlarmTopic.Spec.once(
                 "mlserve batch: the batch function failed a step (retried or not); see its log",
                 batch.function().metricErrors(sum), 1));
+        // Batch ignores its sample's write result (a lost sample row must not fail a range), so predict's
+        // PredictionLogIncomplete lines never cover it: its lost rows are counted from its own log lines.
+        var batchRowsLost = batch.logGroup().addMetricFilter("BatchLogRowsLost", MetricFilterOptions.builder()
+                .filterPattern(FilterPattern.stringValue("$.event", "=", "PredictionLogRowsLost"))
+                .metricNamespace("mlserve")
+                .metricName("BatchLogRowsLost")
+                .metricValue("$.rows")
+                .build());
+        alarms.alarm("BatchLogRowsLost", AlarmTopic.Spec.once(
+                "mlserve batch: logged sample rows were lost (neither the predictions table nor the spill took them); see its log",
+                batchRowsLost.metric(sum), 1));
         alarms.alarm("PredictionSpillAge", AlarmTopic.Spec.once(
                 "mlserve prediction log: spilled rows have waited more than " + SPILL_AGE_ALARM.toMinutes() + " minutes for the "
                         + "replay; the predictions table is still refusing writes or the log-replay function is failing (see its log)",

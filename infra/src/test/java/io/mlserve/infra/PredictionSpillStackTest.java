@@ -151,6 +151,18 @@ class PredictionSpillStackTest {
     }
 
     @Test
+    void batchLostRows_shouldBeCountedFromItsLog_andAlarmed() {
+        aws.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                "LogGroupName", Map.of("Ref", Match.stringLikeRegexp("BatchLogs.*")),
+                "FilterPattern", "{ $.event = \"PredictionLogRowsLost\" }",
+                "MetricTransformations", List.of(Match.objectLike(Map.of(
+                        "MetricNamespace", "mlserve", "MetricName", "BatchLogRowsLost", "MetricValue", "$.rows")))));
+        aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "mlserve", "MetricName", "BatchLogRowsLost", "Statistic", "Sum", "Threshold", 1,
+                "AlarmActions", List.of(Map.of("Ref", Match.stringLikeRegexp("AlarmsTopic.*")))));
+    }
+
+    @Test
     void outputs_andCdkNag_shouldCoverTheSpill() {
         assertThat(aws.findOutputs("*")).containsKeys("PredictionSpillQueueUrl", "LogReplayFunctionName");
         for (var stack : List.of(awsStack, localStack)) {

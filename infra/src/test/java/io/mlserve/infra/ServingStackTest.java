@@ -550,8 +550,9 @@ class ServingStackTest {
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
         // API 5xx rate, log write failures, guard errors, DLQ depth (x5), throttles (x3), API 429s,
-        // batch executions failed, batch function errors, drift function errors, spill age, log replay errors
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 17);
+        // batch executions failed, batch function errors, drift function errors, spill age, log replay errors,
+        // batch's lost log rows
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 18);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,
