@@ -64,6 +64,9 @@ import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.RuleTargetInput;
@@ -109,6 +112,14 @@ public final class ServingStack extends Stack {
     static final String OUTPUT_PREFIX = "batch/output/";
     /** Plans (ranges.json) and per-range error files: scratch, expired after a week. */
     static final String WORK_PREFIX = "batch/work/";
+    /** How long predictions are kept in the log (TTL), for every writer of it: predict, batch, the log replay. */
+    static final String PREDICTION_LOG_TTL_DAYS = "30";
+    /** The log-replay function's timeout: a batch of 5 spill messages of up to ~1,000 rows each, one PutItem per row. */
+    static final Duration LOG_REPLAY_TIMEOUT = Duration.seconds(120);
+    /** Receives of a spill message before it moves to the spill's DLQ (with the replay's growing delays: ~11 h of outage). */
+    static final int SPILL_MAX_RECEIVES = 50;
+    /** Spilled rows older than this raise an alarm: the log has refused writes (or the replay failed) for that long. */
+    static final Duration SPILL_AGE_ALARM = Duration.minutes(15);
     /** Drift reports (JSON + HTML) in the data bucket. */
     static final String DRIFT_PREFIX = "drift/";
     /** Bulk feedback files in the data bucket: {@code feedback/<model>/<file>.csv}, each a job. */
@@ -234,6 +245,9 @@ public final class ServingStack extends Stack {
     private final TrainJobs training;
     private final JavaFunction drift;
     private final JavaFunction feedback;
+    private final Queue predictionSpill;
+    private Queue spillDlq;
+    private final JavaFunction logReplay;
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, UsagePlan> usagePlans = new java.util.LinkedHashMap<>();
     private final LogGroup accessLog;
@@ -304,10 +318,12 @@ public final class ServingStack extends Stack {
                 // read where versions are registered (registry, train): their log shard count unless the body names one
                 "LOG_SHARDS", Integer.toString(settings.logShards()),
                 "POWERTOOLS_METRICS_NAMESPACE", "mlserve");
+        predictionSpill = spillQueue();
         predict = new JavaFunction(this, "Predict", settings.target(), settings.artifacts(), new JavaFunction.Props(
                 "predict", "io.mlserve.function.predict.PredictHandler::handleRequest", 1024, Duration.seconds(30),
                 with(shared, Map.of(
-                        "PREDICTION_LOG_TTL_DAYS", "30",
+                        "PREDICTION_SPILL_QUEUE_URL", predictionSpill.getQueueUrl(),
+                        "PREDICTION_LOG_TTL_DAYS", PREDICTION_LOG_TTL_DAYS,
                         "MAX_INSTANCES_PER_REQUEST", "1000",
                         "MODEL_ALIAS_TTL_SECONDS", "5",
                         "POWERTOOLS_SERVICE_NAME", "predict"))));
@@ -316,6 +332,7 @@ public final class ServingStack extends Stack {
         // DeleteItem only removes predict's own in-flight markers (a canary request's "started" item) once it finishes
         predictionsTable.grant(predict.function(), "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem");
         registryTable.grant(predict.function(), "dynamodb:GetItem");
+        predictionSpill.grantSendMessages(predict.function()); // rows the table does not take
         // SnapStart (AWS only; the emulator has none): Lambda snapshots each published version after INIT and the
         // CRaC hooks (PredictPriming) have loaded the PRIME_MODELS models and run the hot path, and restores that
         // snapshot instead of starting a JVM. It applies to published versions only, so API Gateway invokes the
@@ -392,6 +409,7 @@ public final class ServingStack extends Stack {
                         "BATCH_RANGE_BYTES", String.valueOf(64 * 1024 * 1024),
                         "BATCH_LOG_SAMPLE_RATE", "0.01",
                         "BATCH_CHUNK_ROWS", "1024",
+                        "PREDICTION_SPILL_QUEUE_URL", predictionSpill.getQueueUrl(),
                         "POWERTOOLS_SERVICE_NAME", "batch")),
                 // a range parses, predicts and writes for up to 15 minutes: C2 pays for its warm-up many times
                 null, JavaFunction.Jit.THROUGHPUT));
@@ -407,16 +425,66 @@ public final class ServingStack extends Stack {
                 training.trainFunction.function(), training.trainJobs, jobsTable));
         drift = driftFunction(settings, shared, schedules);
         feedback = feedbackFunction(settings, shared);
+        logReplay = logReplayFunction(settings, shared);
 
         accessLog = LogGroup.Builder.create(this, "ApiAccessLogs")
                 .retention(RetentionDays.ONE_MONTH)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         api = restApi();
+        deadLetterQueues.add(spillDlq);
         alarms = new AlarmTopic(this, "Alarms", removal);
         alarms();
         outputs();
         suppressions(accessLogs);
+    }
+
+    /**
+     * The prediction log's spill: predict and batch send the rows the table does not take (after the writer's retries,
+     * or at once while their circuit breaker is open) as JSON messages; the log-replay function writes them back. Kept 14
+     * days. A message the table refuses is hidden for a growing delay (30 s doubling to 15 min) by the replay function, so
+     * {@value #SPILL_MAX_RECEIVES} receives cover an outage of about 11 hours; after them (and poison messages after as
+     * many receives) it moves to the DLQ, which keeps it 14 days for a redrive. Both are alarmed on.
+     */
+    private Queue spillQueue() {
+        // listed with the other DLQs (depth alarm, nag reason) at the end of the constructor, after theirs
+        var dlq = Queue.Builder.create(this, "PredictionSpillDlq")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        spillDlq = dlq;
+        return Queue.Builder.create(this, "PredictionSpill")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                // at least the replay function's timeout (AWS refuses less for an event source)
+                .visibilityTimeout(LOG_REPLAY_TIMEOUT.plus(Duration.seconds(30)))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(SPILL_MAX_RECEIVES).build())
+                .build();
+    }
+
+    /**
+     * The log-replay function: drains the spill into the predictions table with conditional PutItems (a row already
+     * there, feedback included, is never overwritten); reads each version's shard count from the registry. Two
+     * concurrent batches at most, so a recovering table is not flooded while predict writes to it too.
+     */
+    private JavaFunction logReplayFunction(Settings settings, Map<String, String> shared) {
+        var fn = new JavaFunction(this, "LogReplay", settings.target(), settings.artifacts(), new JavaFunction.Props(
+                "logreplay", "io.mlserve.function.logreplay.LogReplayHandler::handleRequest", 512, LOG_REPLAY_TIMEOUT,
+                with(shared, Map.of(
+                        "PREDICTION_SPILL_QUEUE_URL", predictionSpill.getQueueUrl(),
+                        "PREDICTION_LOG_TTL_DAYS", PREDICTION_LOG_TTL_DAYS,
+                        "POWERTOOLS_SERVICE_NAME", "log-replay"))));
+        predictionsTable.grant(fn.function(), "dynamodb:PutItem");
+        registryTable.grant(fn.function(), "dynamodb:GetItem");
+        // Receive/Delete/ChangeMessageVisibility (the growing delay)/GetQueueAttributes on the spill only
+        fn.function().addEventSource(new SqsEventSource(predictionSpill, SqsEventSourceProps.builder()
+                .batchSize(5)
+                .reportBatchItemFailures(true)
+                .maxConcurrency(2)
+                .build()));
+        return fn;
     }
 
     /**
@@ -637,6 +705,7 @@ public final class ServingStack extends Stack {
                 "dynamodb:ConditionCheckItem");
         registryTable.grant(role, "dynamodb:GetItem"); // production alias and the version's sha256
         predictionsTable.grant(role, "dynamodb:BatchWriteItem", "dynamodb:PutItem"); // the sampled rows
+        predictionSpill.grantSendMessages(role); // sampled rows the table does not take
         EventBus.fromEventBusName(this, "BatchEventsBus", "default").grantPutEventsTo(role);
     }
 
@@ -953,6 +1022,25 @@ public final class ServingStack extends Stack {
         alarms.alarm("BatchErrors", AlarmTopic.Spec.once(
                 "mlserve batch: the batch function failed a step (retried or not); see its log",
                 batch.function().metricErrors(sum), 1));
+        // Batch ignores its sample's write result (a lost sample row must not fail a range), so predict's
+        // PredictionLogIncomplete lines never cover it: its lost rows are counted from its own log lines.
+        var batchRowsLost = batch.logGroup().addMetricFilter("BatchLogRowsLost", MetricFilterOptions.builder()
+                .filterPattern(FilterPattern.stringValue("$.event", "=", "PredictionLogRowsLost"))
+                .metricNamespace("mlserve")
+                .metricName("BatchLogRowsLost")
+                .metricValue("$.rows")
+                .build());
+        alarms.alarm("BatchLogRowsLost", AlarmTopic.Spec.once(
+                "mlserve batch: logged sample rows were lost (neither the predictions table nor the spill took them); see its log",
+                batchRowsLost.metric(sum), 1));
+        alarms.alarm("PredictionSpillAge", AlarmTopic.Spec.once(
+                "mlserve prediction log: spilled rows have waited more than " + SPILL_AGE_ALARM.toMinutes() + " minutes for the "
+                        + "replay; the predictions table is still refusing writes or the log-replay function is failing (see its log)",
+                predictionSpill.metricApproximateAgeOfOldestMessage(MetricOptions.builder().statistic("Maximum").period(period).build()),
+                SPILL_AGE_ALARM.toSeconds().doubleValue()));
+        alarms.alarm("LogReplayErrors", AlarmTopic.Spec.once(
+                "mlserve log replay: the function failed (the spilled rows stay queued); see its log",
+                logReplay.function().metricErrors(sum), 1));
         alarms.alarm("DriftErrors", AlarmTopic.Spec.once(
                 "mlserve drift: the drift function failed (a check, a schedule firing or a route); see its log",
                 drift.function().metricErrors(sum), 1));
@@ -999,6 +1087,8 @@ public final class ServingStack extends Stack {
         CfnOutput.Builder.create(this, "TrainFunctionName").value(training.trainFunction.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "DriftFunctionName").value(drift.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "FeedbackFunctionName").value(feedback.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "PredictionSpillQueueUrl").value(predictionSpill.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "LogReplayFunctionName").value(logReplay.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarms.topic().getTopicArn()).build();
     }
 
@@ -1006,7 +1096,7 @@ public final class ServingStack extends Stack {
     private void suppressions(Bucket accessLogs) {
         NagSuppressions.addResourceSuppressions(accessLogs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
                 .reason("this is the access-log bucket itself; logging it into itself would loop").build()));
-        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction, drift, feedback)) {
+        for (var fn : List.of(predict, registry, canaryGuard, authorizer, batch, training.trainFunction, drift, feedback, logReplay)) {
             suppressFunctionFindings(fn);
         }
         NagSuppressions.addResourceSuppressions(training, List.of(
@@ -1155,6 +1245,16 @@ public final class ServingStack extends Stack {
     /** @return the drift function */
     public JavaFunction drift() {
         return drift;
+    }
+
+    /** @return the prediction log's spill queue */
+    public Queue predictionSpill() {
+        return predictionSpill;
+    }
+
+    /** @return the log-replay function */
+    public JavaFunction logReplay() {
+        return logReplay;
     }
 
     /** @return the dead-letter queues of the asynchronous functions */

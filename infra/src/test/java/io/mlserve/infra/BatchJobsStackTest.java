@@ -40,7 +40,7 @@ class BatchJobsStackTest {
     @BeforeAll
     void synth(@TempDir Path repo) throws IOException {
         // Stand-in artifacts: the template only needs the files to exist.
-        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "feedback")) {
+        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "feedback", "logreplay")) {
             Files.createDirectories(repo.resolve("functions/" + function + "/target"));
             Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
         }

@@ -41,7 +41,7 @@ class OpenApiRoutesTest {
     void synth(@TempDir Path repo) throws IOException {
         spec = new ObjectMapper(new YAMLFactory()).readTree(SPEC.toFile());
         // Stand-in artifacts: the template only needs the files to exist.
-        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "feedback")) {
+        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "feedback", "logreplay")) {
             Files.createDirectories(repo.resolve("functions/" + function + "/target"));
             Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
         }

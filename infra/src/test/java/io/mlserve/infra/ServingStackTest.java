@@ -51,6 +51,8 @@ class ServingStackTest {
         Files.writeString(repo.resolve("functions/drift/target/drift.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/feedback/target"));
         Files.writeString(repo.resolve("functions/feedback/target/feedback.jar"), "jar");
+        Files.createDirectories(repo.resolve("functions/logreplay/target"));
+        Files.writeString(repo.resolve("functions/logreplay/target/logreplay.jar"), "jar");
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
         Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
         Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
@@ -478,8 +480,9 @@ class ServingStackTest {
     private List<Map<String, Object>> statementsOf(String functionId) {
         var policies = aws.findResources("AWS::IAM::Policy");
         // one per function, the batch machine's two (its own + Distributed Map), the upload rule's, the train machine's and
-        // the training schedules' role (the drift function's is one of the "one per function")
-        assertThat(policies).hasSize(13); // + the feedback function's
+        // the training schedules' role (the drift function's, the feedback function's and the log replay's are among the
+        // "one per function")
+        assertThat(policies).hasSize(14);
         var policy = policies.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(functionId + "FunctionServiceRoleDefaultPolicy"))
                 .map(Map.Entry::getValue).findFirst().orElseThrow();
@@ -572,7 +575,8 @@ class ServingStackTest {
                 "ReservedConcurrentExecutions", 10));
         // predict and the authorizer take the traffic, batch scales with the Distributed Map's MaxConcurrency, train with
         // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing,
-        // feedback is bounded by the predict usage plan (calls) and by uploads (files)
+        // feedback is bounded by the predict usage plan (calls) and by uploads (files), the log replay by its event
+        // source's MaximumConcurrency (2)
         aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 6);
     }
 
@@ -580,10 +584,10 @@ class ServingStackTest {
     void canaryGuardSchedule_shouldSendUndeliverableEventsToAnEncryptedDlq_andFailedRunsToAQueue() {
         // GIVEN the two queues: the rule target's DLQ and the function's on-failure destination
         var queues = awsStack.deadLetterQueues();
-        // + the batch upload rule's DLQ, the DriftDetected and ModelQualityDegraded rules', the feedback upload rule's and
-        // feedback's on-failure queue
-        assertThat(queues).hasSize(7);
-        aws.resourceCountIs("AWS::SQS::Queue", 7);
+        // + the batch upload rule's DLQ, the DriftDetected and ModelQualityDegraded rules', the feedback upload rule's,
+        // feedback's on-failure queue and the prediction spill's
+        assertThat(queues).hasSize(8);
+        aws.resourceCountIs("AWS::SQS::Queue", 9); // + the prediction spill itself
         aws.allResourcesProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
@@ -638,8 +642,9 @@ class ServingStackTest {
     @Test
     void alarms_shouldWatchErrorsFailuresDlqsAndThrottles_andNotifyTheTopic() {
         // API 5xx rate, log write failures, guard errors, DLQ depth (x5), throttles (x3), API 429s,
-        // batch executions failed, batch function errors, drift function errors; feedback: errors, throttles, 2 DLQs
-        aws.resourceCountIs("AWS::CloudWatch::Alarm", 19);
+        // batch executions failed, batch function errors, drift function errors; feedback: errors, throttles, 2 DLQs;
+        // spill age, log replay errors, batch's lost log rows
+        aws.resourceCountIs("AWS::CloudWatch::Alarm", 23);
         aws.allResourcesProperties("AWS::CloudWatch::Alarm", alarm(Map.of()));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", alarm(Map.of(
                 "Namespace", "AWS/ApiGateway", "MetricName", "5XXError", "Statistic", "Average", "Threshold", 0.05,

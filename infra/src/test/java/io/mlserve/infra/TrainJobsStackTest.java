@@ -37,7 +37,7 @@ class TrainJobsStackTest {
 
     @BeforeAll
     void synth(@TempDir Path repo) throws IOException {
-        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift")) {
+        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "logreplay")) {
             Files.createDirectories(repo.resolve("functions/" + function + "/target"));
             Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
         }

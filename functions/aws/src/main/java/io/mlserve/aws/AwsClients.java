@@ -32,6 +32,16 @@ public final class AwsClients {
         return DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
+    /**
+     * @param apiCallTimeout the most one call may take with the SDK's retries: a spill sits on the request path
+     * @return an SQS client (the prediction log's spill)
+     */
+    public static software.amazon.awssdk.services.sqs.SqsClient sqs(java.time.Duration apiCallTimeout) {
+        return software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(apiCallTimeout))
+                .build();
+    }
+
     /** @return a Step Functions client (starts batch jobs) */
     public static software.amazon.awssdk.services.sfn.SfnClient stepFunctions() {
         return software.amazon.awssdk.services.sfn.SfnClient.builder().httpClient(UrlConnectionHttpClient.create()).build();

@@ -94,9 +94,12 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     @Override
     public WriteResult write(List<PredictionRecord> records) {
         var counts = new HashMap<ModelRef, Integer>();
-        var chunks = new ArrayList<List<WriteRequest>>();
+        var chunks = new ArrayList<List<PredictionRecord>>();
+        var requests = new ArrayList<List<WriteRequest>>();
         for (int from = 0; from < records.size(); from += BATCH_SIZE) {
-            chunks.add(records.subList(from, Math.min(records.size(), from + BATCH_SIZE)).stream()
+            var chunk = records.subList(from, Math.min(records.size(), from + BATCH_SIZE));
+            chunks.add(chunk);
+            requests.add(chunk.stream()
                     .map(r -> WriteRequest.builder()
                             .putRequest(PutRequest.builder().item(item(r, counts.computeIfAbsent(r.model(), this::shardCount))).build())
                             .build())
@@ -104,14 +107,19 @@ public final class DynamoDbPredictionLog implements PredictionLog {
         }
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
         if (chunks.size() == 1) {
-            return writeChunk(chunks.get(0), deadlineNanos);
+            return writeChunk(chunks.get(0), requests.get(0), deadlineNanos);
         }
         // Chunks go in parallel so a 1,000-row request is not 40 round trips end to end.
         var futures = new ArrayList<Future<WriteResult>>();
-        chunks.forEach(chunk -> futures.add(writers.submit(() -> writeChunk(chunk, deadlineNanos))));
+        for (int i = 0; i < chunks.size(); i++) {
+            var chunk = chunks.get(i);
+            var chunkRequests = requests.get(i);
+            futures.add(writers.submit(() -> writeChunk(chunk, chunkRequests, deadlineNanos)));
+        }
         int written = 0;
         int failed = 0;
         String lastError = null;
+        var unwritten = new ArrayList<PredictionRecord>();
         for (int i = 0; i < futures.size(); i++) {
             try {
                 // the chunks stop retrying at the deadline themselves; the margin covers one last call
@@ -119,24 +127,26 @@ public final class DynamoDbPredictionLog implements PredictionLog {
                 var result = futures.get(i).get(wait, TimeUnit.NANOSECONDS);
                 written += result.written();
                 failed += result.failed();
+                unwritten.addAll(result.unwritten());
                 lastError = result.lastError() != null ? result.lastError() : lastError;
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failed += chunks.get(i).size();
                 lastError = "interrupted";
             } catch (ExecutionException e) {
-                failed += chunks.get(i).size();
                 lastError = String.valueOf(e.getCause());
             } catch (TimeoutException e) {
                 futures.get(i).cancel(true);
-                failed += chunks.get(i).size();
                 lastError = "deadline of " + deadline.toMillis() + " ms passed";
             }
+            failed += chunks.get(i).size();
+            unwritten.addAll(chunks.get(i)); // possibly written after all: the replay's conditional write skips those
         }
-        return new WriteResult(written, failed, lastError);
+        return new WriteResult(written, failed, lastError, unwritten);
     }
 
-    private WriteResult writeChunk(List<WriteRequest> chunk, long deadlineNanos) {
+    /** Writes one chunk ({@code records} and their requests, in the same order); the result names the rows not written. */
+    private WriteResult writeChunk(List<PredictionRecord> records, List<WriteRequest> chunk, long deadlineNanos) {
         List<WriteRequest> pending = chunk;
         String lastError = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
@@ -158,7 +168,41 @@ public final class DynamoDbPredictionLog implements PredictionLog {
                 sleepBackoff(attempt);
             }
         }
-        return new WriteResult(chunk.size() - pending.size(), pending.size(), pending.isEmpty() ? null : lastError);
+        if (pending.isEmpty()) {
+            return new WriteResult(chunk.size(), 0, null);
+        }
+        var byKey = new HashMap<Map<String, AttributeValue>, PredictionRecord>();
+        for (int i = 0; i < chunk.size(); i++) {
+            byKey.put(keyOf(chunk.get(i).putRequest().item()), records.get(i));
+        }
+        var unwritten = pending.stream().map(w -> byKey.get(keyOf(w.putRequest().item()))).toList();
+        return new WriteResult(chunk.size() - pending.size(), pending.size(), lastError, unwritten);
+    }
+
+    private static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+        return Map.of(PredictionLogSchema.PK, item.get(PredictionLogSchema.PK), PredictionLogSchema.SK, item.get(PredictionLogSchema.SK));
+    }
+
+    /**
+     * Writes one row unless its key is already in the table (the spill's replay): a row replayed twice, or replayed
+     * after its original write succeeded after all, is never duplicated, and feedback recorded on it is never
+     * overwritten. Unlike {@link #write}, a registry that cannot give the version's shard count fails the call rather
+     * than falling back to shard 0: a replay must land on the key the row was meant to have.
+     *
+     * @param record the row
+     * @return true when written now, false when the table already held its key
+     * @throws RuntimeException when the table (an {@link SdkException}) or the registry cannot take or answer the call;
+     *     the caller keeps the row for later
+     */
+    public boolean putIfAbsent(PredictionRecord record) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item(record, shards.shards(record.model())))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PredictionLogSchema.PK)));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Exponential backoff with full jitter: 25 ms, 50 ms, … capped at 800 ms. */

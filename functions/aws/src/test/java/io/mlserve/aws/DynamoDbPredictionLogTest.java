@@ -155,4 +155,68 @@ class DynamoDbPredictionLogTest {
         assertThat(result.complete()).isTrue();
         assertThat(dynamo.stored).allSatisfy(w -> assertThat(w.putRequest().item().get("pk").s()).isEqualTo("iris#1#0"));
     }
+
+    @Test
+    void write_shouldNameTheUnwrittenRows_soOnlyThoseAreSpilled() {
+        // GIVEN a table that never takes odd rows
+        var dynamo = new ThrottlingDynamoDb(items -> items.stream()
+                .filter(i -> Integer.parseInt(i.putRequest().item().get("row").n()) % 2 == 1).toList());
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), Duration.ofMillis(200), LogShards.fixed(4));
+        var rows = rows(30); // two chunks, written in parallel
+
+        // WHEN
+        var result = log.write(rows);
+
+        // THEN
+        assertThat(result.failed()).isEqualTo(15);
+        assertThat(result.unwritten()).extracting(PredictionRecord::row)
+                .containsExactlyInAnyOrderElementsOf(rows.stream().map(PredictionRecord::row).filter(r -> r % 2 == 1).toList());
+    }
+
+    @Test
+    void putIfAbsent_shouldWriteConditionally_andSayWhenTheRowWasThereAlready() {
+        // GIVEN a table holding the row's key already after the first put
+        var requests = new ArrayList<software.amazon.awssdk.services.dynamodb.model.PutItemRequest>();
+        var dynamo = new DynamoDbClient() {
+            @Override
+            public software.amazon.awssdk.services.dynamodb.model.PutItemResponse putItem(
+                    software.amazon.awssdk.services.dynamodb.model.PutItemRequest request) {
+                requests.add(request);
+                if (requests.size() > 1) {
+                    throw software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.builder().message("exists").build();
+                }
+                return software.amazon.awssdk.services.dynamodb.model.PutItemResponse.builder().build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "dynamodb";
+            }
+
+            @Override
+            public void close() {}
+        };
+        var log = new DynamoDbPredictionLog(dynamo, "log", Duration.ofDays(30), LogShards.fixed(4));
+
+        // WHEN the same row is replayed twice
+        boolean first = log.putIfAbsent(rows(1).get(0));
+        boolean second = log.putIfAbsent(rows(1).get(0));
+
+        // THEN the second is a no-op, and the write never replaces an item (feedback on it survives)
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(requests.get(0).conditionExpression()).isEqualTo("attribute_not_exists(#pk)");
+        assertThat(requests.get(0).expressionAttributeNames()).containsEntry("#pk", "pk");
+        assertThat(requests.get(0).item().get("pk").s()).isEqualTo("iris#1#" + LogShards.shardOf("req-1", 0, 4));
+    }
+
+    @Test
+    void putIfAbsent_shouldFail_ratherThanGuessAShard_whenTheRegistryCannotSay() {
+        LogShards broken = version -> {
+            throw new IllegalStateException("registry unreachable");
+        };
+        var log = new DynamoDbPredictionLog(new ThrottlingDynamoDb(items -> List.of()), "log", Duration.ofDays(30), broken);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.putIfAbsent(rows(1).get(0))).hasMessageContaining("registry");
+    }
 }

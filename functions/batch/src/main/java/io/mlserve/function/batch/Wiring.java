@@ -6,6 +6,9 @@ import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.EventBridgePublisher;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.aws.PredictionLogSpill;
+import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.EmfPredictionLogEvents;
 import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.aws.S3BlobStore;
 import io.mlserve.aws.S3ModelStore;
@@ -36,9 +39,11 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
         // a version's shard count is read from the registry once per container (versions are immutable)
-        var shards = new RegistryLogShards(registry);
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
-                shards);
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+                new RegistryLogShards(registry));
+        // the logged sample takes the same path as predict's rows: what the table does not take goes to the spill
+        var log = PredictionLogSpill.around(table, env, new EmfPredictionLogEvents(
+                EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env)), clock);
         var events = new EventBridgePublisher(AwsClients.eventBridge(), batch.eventBusName(), BatchJobs.EVENT_SOURCE);
         var jobs = new BatchJobs(new S3BlobStore(s3), new DynamoDbJobStore(dynamoDb, batch.jobsTable()), cache, log, events, clock, batch,
                 shards);

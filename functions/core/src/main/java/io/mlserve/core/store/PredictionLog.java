@@ -11,8 +11,23 @@ public interface PredictionLog {
      * @param written rows stored
      * @param failed rows that could not be stored after retries
      * @param lastError why the last failed row failed, or null
+     * @param unwritten the rows that were not stored, when the log can tell which (empty otherwise: then a caller
+     *     that must keep them treats every row of the write as possibly unwritten)
      */
-    record WriteResult(int written, int failed, String lastError) {
+    record WriteResult(int written, int failed, String lastError, List<PredictionRecord> unwritten) {
+        public WriteResult {
+            unwritten = unwritten == null ? List.of() : List.copyOf(unwritten);
+        }
+
+        /**
+         * @param written rows stored
+         * @param failed rows that could not be stored after retries
+         * @param lastError why the last failed row failed, or null
+         */
+        public WriteResult(int written, int failed, String lastError) {
+            this(written, failed, lastError, List.of());
+        }
+
         /** @return true when every row was stored */
         public boolean complete() {
             return failed == 0;

@@ -4,8 +4,10 @@ import io.mlserve.aws.AwsClients;
 import io.mlserve.aws.DynamoDbModelRegistry;
 import io.mlserve.aws.DynamoDbPredictionLog;
 import io.mlserve.aws.FunctionConfig;
+import io.mlserve.aws.PredictionLogSpill;
 import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.EmfPredictionLogEvents;
 import io.mlserve.http.EmfServingEvents;
 import io.mlserve.core.inference.InstanceParser;
 import io.mlserve.core.serving.ModelCache;
@@ -44,8 +46,11 @@ record Wiring(FunctionConfig config, PredictionService predictions, EmfMetrics m
         var registry = new DynamoDbModelRegistry(dynamoDb, config.registryTable());
         // a version's shard count is read from the registry once per container (versions are immutable)
         var shards = new RegistryLogShards(registry);
-        var log = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
+        var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
                 shards);
+        // rows the table does not take go to the spill queue (flushed at once, so their own metrics instance)
+        var logEvents = new EmfPredictionLogEvents(EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env));
+        var log = PredictionLogSpill.around(table, env, logEvents, Clock.systemUTC());
         // the answered prediction ids name the same shards the writer uses
         return of(env, config, store, registry, log, Clock.systemUTC(), new java.io.FileOutputStream(java.io.FileDescriptor.out), shards);
     }
