@@ -162,6 +162,21 @@ class ServingStackTest {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of("LOG_SHARDS", "4")))));
+
+        var context = new HashMap<>(cdkJsonContext);
+        context.put("target", "aws");
+        context.put("repoRoot", repo.toString());
+        context.put("logShards", "16");
+        var sixteen = Template.fromStack(MlServingApp.build(new App(AppProps.builder().context(context).build())));
+        for (var handler : List.of("io.mlserve.function.registry.RegistryHandler::handleRequest",
+                "io.mlserve.function.train.TrainHandler::handleRequest")) {
+            sixteen.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of("LOG_SHARDS", "16")))));
+        }
+
+        context.put("logShards", "65");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MlServingApp.build(new App(AppProps.builder().context(context).build())))
+                .hasMessageContaining("logShards");
     }
 
     @Test

@@ -3,24 +3,26 @@ package io.mlserve.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.logquery.PredictionQuery;
+import io.mlserve.core.store.LogShards;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The opaque {@code cursor} of {@code GET /predictions}: where the next page starts, bound to the
  * query it continues.
  *
- * <p>Format: {@code base64url(payload) "." base64url(check)}, no padding, where payload is the JSON
- * {@code {"v":1,"model","version"|null,"from","to","key":{<LastEvaluatedKey as strings>}}} and
- * check is the first 12 bytes of SHA-256 over a fixed prefix and the payload. The check catches
- * edits and truncation; it is not a signature (it keeps no secret), so decoding also validates
- * the key: table queries need exactly {@code pk, sk} with {@code pk = <model>#<version>}; index
- * queries exactly {@code model, sk, pk} with the same model; and {@code sk} inside the window. A
- * forged but well-formed cursor can therefore only point inside data the same query could read.
+ * <p>Format: {@code base64url(payload) "." base64url(check)}, no padding ({@link CheckedToken}), where payload is the
+ * JSON {@code {"v":1,"model","version"|null,"from","to","after":{"sk","pk"}}}: the key of the page's last item. Reads
+ * merge the version's (or model's) shards newest first by {@code (sk, pk)}, so that one key is every shard's
+ * position: each shard resumes strictly after it. The check catches edits and truncation; it is not a signature
+ * (it keeps no secret), so decoding also validates the key: {@code pk} one shard of the query's version
+ * ({@code <model>#<version>#<shard>}), or of the query's model for a model-wide query, and {@code sk} inside the
+ * window. A forged but well-formed cursor can therefore only point inside data the same query could read.
  *
  * <p>Bound: model, version, from, to. A cursor used with another model or version, or with a
  * {@code from}/{@code to} the client gave that differs from the cursor's, is refused. Bounds the
@@ -31,43 +33,49 @@ final class PredictionLogCursor {
     /** Longer tokens are refused before decoding; real ones are a few hundred characters. */
     static final int MAX_LENGTH = CheckedToken.MAX_LENGTH;
     private static final CheckedToken TOKEN = new CheckedToken("prediction-log-cursor");
-    private static final Set<String> TABLE_KEY = Set.of(PredictionLogSchema.PK, PredictionLogSchema.SK);
-    private static final Set<String> INDEX_KEY = Set.of(PredictionLogSchema.MODEL, PredictionLogSchema.SK, PredictionLogSchema.PK);
+    private static final Set<String> KEY = Set.of(PredictionLogSchema.SK, PredictionLogSchema.PK);
+    private static final Pattern SHARD_KEY = Pattern.compile("^([^#]+)#([^#]+)#(\\d{1,2})$");
 
     /**
-     * A decoded cursor: the window to continue and the key to start after.
+     * A decoded cursor: the window to continue and the item to continue after.
      *
      * @param from the window's start
      * @param to the window's end
-     * @param startKey DynamoDB {@code ExclusiveStartKey}
+     * @param sk the last item's sort key
+     * @param pk the last item's partition key
      */
-    record Position(Instant from, Instant to, Map<String, AttributeValue> startKey) {}
+    record Position(Instant from, Instant to, String sk, String pk) {
+        /** @return the key as an item, to compare with read items */
+        Map<String, AttributeValue> asItem() {
+            return Map.of(PredictionLogSchema.SK, AttributeValue.fromS(sk), PredictionLogSchema.PK, AttributeValue.fromS(pk));
+        }
+    }
 
     private PredictionLogCursor() {}
 
     /**
      * @param query the query of the page just read (its window is the one to continue)
-     * @param lastKey the key of the page's last item (table: pk, sk; index: model, sk, pk)
+     * @param sk the sort key of the page's last item
+     * @param pk its partition key
      * @return the token
      */
-    static String encode(PredictionQuery query, Map<String, AttributeValue> lastKey) {
+    static String encode(PredictionQuery query, String sk, String pk) {
         var key = new LinkedHashMap<String, String>();
-        lastKey.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> key.put(e.getKey(), Objects.requireNonNull(e.getValue().s(), "key attributes are strings")));
+        key.put(PredictionLogSchema.SK, Objects.requireNonNull(sk, "sk"));
+        key.put(PredictionLogSchema.PK, Objects.requireNonNull(pk, "pk"));
         var payload = new LinkedHashMap<String, Object>();
         payload.put("model", query.model());
         payload.put("version", query.version());
         payload.put("from", query.from().toString());
         payload.put("to", query.to().toString());
-        payload.put("key", key);
+        payload.put("after", key);
         return TOKEN.encode(payload);
     }
 
     /**
      * @param token the client's cursor
      * @param query the query it came with
-     * @return the window and start key to continue with
+     * @return the window and the item to continue after
      * @throws InvalidInputException {@code INVALID_CURSOR} when the token is malformed, altered, or
      *     belongs to another query
      */
@@ -85,10 +93,7 @@ final class PredictionLogCursor {
                 || (query.toGiven() && !query.to().equals(to))) {
             throw invalid("the cursor belongs to a different query: keep model, version, from and to as on the first page");
         }
-        return new Position(from, to, startKey(payload.get("key"), query, from, to));
-    }
-
-    private static Map<String, AttributeValue> startKey(JsonNode key, PredictionQuery query, Instant from, Instant to) {
+        var key = payload.get("after");
         if (key == null || !key.isObject()) {
             throw invalid("the cursor is malformed");
         }
@@ -99,22 +104,21 @@ final class PredictionLogCursor {
             }
             values.put(e.getKey(), e.getValue().asText());
         });
-        var expected = query.allVersions() ? INDEX_KEY : TABLE_KEY;
         var pk = values.get(PredictionLogSchema.PK);
         var sk = values.get(PredictionLogSchema.SK);
-        boolean partitionOk = query.allVersions()
-                ? query.model().equals(values.get(PredictionLogSchema.MODEL)) && pk != null && pk.startsWith(query.model() + "#")
-                : PredictionLogSchema.partitionKey(query.model(), query.version()).equals(pk);
+        var shardKey = pk == null || pk.length() > 256 ? null : SHARD_KEY.matcher(pk);
+        boolean partitionOk = shardKey != null && shardKey.matches()
+                && shardKey.group(1).equals(query.model())
+                && (query.allVersions() || shardKey.group(2).equals(query.version()))
+                && Integer.parseInt(shardKey.group(3)) < LogShards.MAX;
         // sk starts with the item's time, so the window's bounds as strings bracket it
-        boolean inWindow = sk != null
+        boolean inWindow = sk != null && sk.length() <= 1024
                 && sk.compareTo(PredictionLogSchema.SORTABLE_TIME.format(from)) >= 0
                 && sk.compareTo(PredictionLogSchema.SORTABLE_TIME.format(to)) <= 0;
-        if (!values.keySet().equals(expected) || !partitionOk || !inWindow || pk.length() > 2048 || sk.length() > 1024) {
+        if (!values.keySet().equals(KEY) || !partitionOk || !inWindow) {
             throw invalid("the cursor does not point into this query's results");
         }
-        var out = new LinkedHashMap<String, AttributeValue>();
-        values.forEach((name, value) -> out.put(name, AttributeValue.fromS(value)));
-        return out;
+        return new Position(from, to, sk, pk);
     }
 
     private static String text(JsonNode payload, String field) {

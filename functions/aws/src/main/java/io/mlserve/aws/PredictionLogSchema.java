@@ -7,15 +7,20 @@ import java.util.List;
 
 /**
  * The one definition of a prediction-log item, shared by the writer ({@link DynamoDbPredictionLog}) and every reader
- * ({@link DynamoDbPredictionLogReader}, its cursor, drift's logged rows): keys, attribute names, the index and the
- * projections.
+ * ({@link DynamoDbPredictionLogReader}, its cursor, drift's logged rows, feedback): keys, attribute names, the indexes
+ * and the projections.
  *
- * <p>Keys: {@code pk = <model>#<version>} and {@code sk = <ISO-8601 UTC millis>#<requestId>#<row, 5 digits>}, so
- * "one version's items in a time range" is one Query with {@code sk BETWEEN}; index {@value #BY_MODEL_INDEX}
- * (partition {@code model}, sort {@code sk}) serves "every version of a model". Attributes: {@code model},
- * {@code version}, {@code requestId}, {@code row}, {@code ts}, {@code inputs} (map), {@code output} (map; absent on a
- * failed request), {@code error} (only on a failed request), {@code latencyMs}, {@code source}, {@code expiresAt}
- * (TTL, epoch seconds).
+ * <p>Keys (sharded layout): {@code pk = <model>#<version>#<shard>} and
+ * {@code sk = <ISO-8601 UTC millis>#<requestId>#<row, 5 digits>}, so "one shard of a version in a time range" is one
+ * Query with {@code sk BETWEEN}, and readers merge a version's shards. Index {@value #BY_MODEL_SHARD_INDEX}
+ * (partition {@code modelShard = <model>#<shard>}, sort {@code sk}) serves "every version of a model". Attributes:
+ * {@code shard}, {@code modelShard}, {@code version}, {@code requestId}, {@code row}, {@code ts}, {@code inputs} (map),
+ * {@code output} (map; absent on a failed request), {@code error} (only on a failed request), {@code latencyMs},
+ * {@code source}, {@code expiresAt} (TTL, epoch seconds); feedback adds {@code actual}, {@code observedAt},
+ * {@code labelledAt}. No {@code model}: the name is pk up to its first '#'.
+ *
+ * <p>Legacy layout (before sharding): {@code pk = <model>#<version>} with a {@code model} attribute, indexed by
+ * {@value #BY_MODEL_INDEX}; {@code mlserve migrate-log} rewrites such items into shard 0 of their version.
  */
 public final class PredictionLogSchema {
     /** Partition key: {@code <model>#<version>}. */
@@ -34,7 +39,7 @@ public final class PredictionLogSchema {
     public static final String SOURCE = "source";
     /** TTL attribute (epoch seconds). */
     public static final String EXPIRES_AT = "expiresAt";
-    /** The GSI of model-wide reads: partition {@value #MODEL}, sort {@value #SK}, projection ALL. */
+    /** The legacy GSI of model-wide reads (items written before sharding): partition {@value #MODEL}, sort {@value #SK}. */
     public static final String BY_MODEL_INDEX = "byModel";
 
     // --- sharded layout (issue 11), and ground truth (issue 12) ---
@@ -76,18 +81,18 @@ public final class PredictionLogSchema {
 
     /** What statistics read: everything but the inputs (most of an item's bytes). */
     public static final List<String> OUTCOME_ATTRIBUTES =
-            List.of(MODEL, VERSION, REQUEST_ID, ROW, TS, OUTPUT, ERROR, LATENCY_MS, SOURCE);
+            List.of(PK, SK, VERSION, REQUEST_ID, ROW, TS, OUTPUT, ERROR, LATENCY_MS, SOURCE);
     /** What drift reads: a row's time, inputs and output (and the keys that place it). */
-    public static final List<String> ROW_ATTRIBUTES = List.of(PK, SK, MODEL, VERSION, REQUEST_ID, ROW, TS, INPUTS, OUTPUT, SOURCE);
+    public static final List<String> ROW_ATTRIBUTES = List.of(PK, SK, VERSION, REQUEST_ID, ROW, TS, INPUTS, OUTPUT, SOURCE);
 
     private PredictionLogSchema() {}
 
     /**
      * @param model model name
      * @param version model version
-     * @return the partition key of that version's items
+     * @return the legacy (unsharded) partition key of that version's items, written before sharding
      */
-    public static String partitionKey(String model, String version) {
+    public static String legacyPartitionKey(String model, String version) {
         return model + "#" + version;
     }
 
@@ -96,7 +101,7 @@ public final class PredictionLogSchema {
      * @return its sort key
      */
     public static String sortKey(PredictionRecord record) {
-        return sortKey(record.timestamp(), record.requestId(), record.row());
+        return rowSortKey(record.timestamp(), record.requestId(), record.row());
     }
 
     /**
@@ -105,7 +110,7 @@ public final class PredictionLogSchema {
      * @param row the row's index
      * @return the sort key of that row's item
      */
-    public static String sortKey(java.time.Instant timestamp, String requestId, int row) {
+    public static String rowSortKey(java.time.Instant timestamp, String requestId, int row) {
         return SORTABLE_TIME.format(timestamp) + "#" + requestId + "#" + String.format("%05d", row);
     }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlserve.core.error.InvalidInputException;
-import io.mlserve.core.store.PredictionRecord;
 import io.mlserve.core.logquery.PredictionQuery;
 import io.mlserve.core.logquery.StatsCalculator;
 import io.mlserve.core.model.ModelRef;
+import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionRecord;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -36,14 +36,33 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The reader against the DynamoDB emulator on :4566 (skipped when it is not running), on items
- * written by the real {@link DynamoDbPredictionLog}. Creates and deletes its own table with the
- * {@code byModel} index the stack defines.
+ * The sharded reader against the DynamoDB emulator ({@code AWS_ENDPOINT_URL}, default :4566; skipped when it is not
+ * running), on items written by the real {@link DynamoDbPredictionLog}: iris v1 on 4 shards, v2 on 3, v3 on 8, so
+ * every read merges shards. Creates and deletes its own table with both indexes the stack defines.
  */
 class DynamoDbPredictionLogReaderIT {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final String TABLE = "tmp-logquery-" + UUID.randomUUID().toString().substring(0, 8);
     private static DynamoDbClient dynamoDb;
+    /** v1: 4 shards, v2: 3, v3: 8; the model-wide index is read over 8. */
+    private static final LogShards SHARDS = new LogShards() {
+        @Override
+        public int shards(ModelRef version) {
+            return switch (version.version()) {
+                case "1" -> 4;
+                case "2" -> 3;
+                case "3" -> 8;
+                default -> 1;
+            };
+        }
+
+        @Override
+        public int maxShards(String model) {
+            return model.equals("iris") ? 8 : 1;
+        }
+    };
+    /** v3: 40 requests of 5 rows, pairs of requests in the same millisecond, in the second hour. */
+    private static final List<PredictionRecord> V3 = new ArrayList<>();
 
     @BeforeAll
     static void createTableAndWrite() throws Exception {
@@ -60,11 +79,16 @@ class DynamoDbPredictionLogReaderIT {
                 .attributeDefinitions(
                         AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("model").attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder().attributeName("model").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("modelShard").attributeType(ScalarAttributeType.S).build())
                 .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(DynamoDbPredictionLogReader.BY_MODEL_INDEX)
+                        .indexName(PredictionLogSchema.BY_MODEL_INDEX)
                         .keySchema(key("model", KeyType.HASH), key("sk", KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                        .build(), GlobalSecondaryIndex.builder()
+                        .indexName(PredictionLogSchema.BY_MODEL_SHARD_INDEX)
+                        .keySchema(key("modelShard", KeyType.HASH), key("sk", KeyType.RANGE))
                         .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                         .build()));
         dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
@@ -81,8 +105,16 @@ class DynamoDbPredictionLogReaderIT {
         }
         records.add(record("iris", "2", "fail", 0, T0.plusSeconds(45), null, 1, "INFERENCE_FAILED"));
         records.add(record("wine", "1", "w", 0, T0, Map.of("value", 3.0), 1, null));
-        var written = new DynamoDbPredictionLog(dynamoDb, TABLE, Duration.ofDays(30), io.mlserve.core.store.LogShards.fixed(1)).write(records);
-        assertThat(written.complete()).isTrue();
+        var log = new DynamoDbPredictionLog(dynamoDb, TABLE, Duration.ofDays(30), SHARDS);
+        assertThat(log.write(records).complete()).isTrue();
+        for (int r = 0; r < 40; r++) {
+            var at = T0.plus(Duration.ofHours(1)).plusMillis(250L * (r / 2));
+            for (int row = 0; row < 5; row++) {
+                V3.add(record("iris", "3", "c" + r, row, at, Map.of("label", "virginica"), 2, null));
+            }
+        }
+        assertThat(log.write(V3).complete()).isTrue();
+        V3.sort(java.util.Comparator.comparing(PredictionLogSchema::sortKey).reversed());
     }
 
     @AfterAll
@@ -130,7 +162,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void rows_shouldReturnOneVersionsRowsWithInputsNewestFirst_withoutFailedRequests_cappedAtLastRows() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
 
         // v2: 5 rows and one failed request in the hour
         try (var rows = reader.rows(new ModelRef("iris", "2"), T0, T0.plus(Duration.ofHours(1)), 100)) {
@@ -150,7 +182,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void page_shouldReadOneVersionNewestFirstAcrossPages_whenVersionGiven() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
         var sizes = new ArrayList<Integer>();
 
         var all = readAll(reader, new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofHours(1)), 5, null, true, true), sizes);
@@ -165,7 +197,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void page_shouldReadEveryVersionThroughIndex_whenNoVersion() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
         var sizes = new ArrayList<Integer>();
 
         var all = readAll(reader, new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(1)), 10, null, true, true), sizes);
@@ -177,7 +209,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void page_shouldTreatToAsExclusive_whenItemAtTo() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
 
         // [T0, T0 + 1 min): only request a0 of v1 (a1 is at exactly T0 + 1 min)
         var page = reader.page(new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofMinutes(1)), 100, null, true, true));
@@ -188,7 +220,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void page_shouldFailInvalidCursor_whenCursorFromAnotherVersion() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
         var q1 = new PredictionQuery("iris", "1", T0, T0.plus(Duration.ofHours(1)), 5, null, true, true);
         var cursor = reader.page(q1).nextCursor();
 
@@ -198,7 +230,7 @@ class DynamoDbPredictionLogReaderIT {
 
     @Test
     void outcomes_shouldFeedStatsWithoutInputs_whenWholeModel() {
-        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
         var query = new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(1)), 100, null, true, true);
 
         try (var items = reader.outcomes(query)) {
@@ -214,6 +246,53 @@ class DynamoDbPredictionLogReaderIT {
         }
         try (var items = reader.outcomes(query)) {
             assertThat(items).allMatch(p -> p.inputs().isEmpty());
+        }
+    }
+
+    @Test
+    void page_shouldReturnEveryRowSpreadOverEightShardsOnceInOrder_whenStitchedByCursors() {
+        // GIVEN v3's 200 rows, spread over all 8 of its partitions
+        var partitions = new java.util.TreeSet<String>();
+        for (int shard = 0; shard < 8; shard++) {
+            var pk = PredictionLogSchema.partitionKey("iris", "3", shard);
+            if (dynamoDb.query(q -> q.tableName(TABLE).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk))))
+                    .count() > 0) {
+                partitions.add(pk);
+            }
+        }
+        assertThat(partitions).hasSize(8);
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
+
+        for (int limit : new int[] {1, 7, 64, 500}) {
+            // WHEN they are paged, limit rows at a time
+            var sizes = new ArrayList<Integer>();
+            var all = readAll(reader, new PredictionQuery("iris", "3", T0, T0.plus(Duration.ofHours(2)), limit, null, true, true), sizes);
+
+            // THEN each comes back exactly once, newest first (time, request, row), in full pages but the last
+            assertThat(all).extracting(r -> r.requestId() + "/" + r.row())
+                    .as("limit %d", limit)
+                    .containsExactlyElementsOf(V3.stream().map(r -> r.requestId() + "/" + r.row()).toList());
+            assertThat(sizes.subList(0, sizes.size() - 1)).allMatch(size -> size == limit);
+        }
+    }
+
+    @Test
+    void readers_shouldMergeShards_forDriftRowsAndModelWideStats() {
+        var reader = new DynamoDbPredictionLogReader(dynamoDb, TABLE, SHARDS);
+
+        // drift: the newest 13 rows of v3 over its 8 shards
+        try (var rows = reader.rows(new ModelRef("iris", "3"), T0, T0.plus(Duration.ofHours(2)), 13)) {
+            assertThat(rows.toList()).extracting(r -> r.requestId() + "/" + r.row())
+                    .containsExactlyElementsOf(V3.subList(0, 13).stream().map(r -> r.requestId() + "/" + r.row()).toList());
+        }
+        // stats over every version through byModelShard: 21 + 5 + 1 failed + 200
+        var query = new PredictionQuery("iris", null, T0, T0.plus(Duration.ofHours(2)), 100, null, true, true);
+        try (var items = reader.outcomes(query)) {
+            var all = items.toList();
+            assertThat(all).hasSize(227);
+            assertThat(all).extracting(PredictionRecord::timestamp).isSortedAccordingTo((a, b) -> b.compareTo(a));
+            assertThat(all.stream().map(r -> r.model().version() + "/" + r.requestId() + "/" + r.row()).distinct().count()).isEqualTo(227);
         }
     }
 }

@@ -8,11 +8,10 @@ import io.mlserve.core.logquery.PredictionQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class PredictionLogCursorTest {
     private static final Instant FROM = Instant.parse("2026-11-23T10:00:00Z");
@@ -23,13 +22,6 @@ class PredictionLogCursorTest {
         return new PredictionQuery("iris", version, FROM, TO, 10, null, given, given);
     }
 
-    private static Map<String, AttributeValue> tableKey(String pk, String sk) {
-        return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
-    }
-
-    private static Map<String, AttributeValue> indexKey(String model, String pk, String sk) {
-        return Map.of("model", AttributeValue.fromS(model), "pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
-    }
 
     private static void assertInvalidCursor(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidInputException.class, e -> {
@@ -39,31 +31,29 @@ class PredictionLogCursorTest {
     }
 
     @Test
-    void decode_shouldReturnKeyAndWindow_whenTableCursorRoundTrips() {
-        var key = tableKey("iris#1", SK);
-        var token = PredictionLogCursor.encode(query("1", true), key);
+    void decode_shouldReturnKeyAndWindow_whenVersionCursorRoundTrips() {
+        var token = PredictionLogCursor.encode(query("1", true), SK, "iris#1#3");
 
         var position = PredictionLogCursor.decode(token, query("1", true).withCursor(token));
 
         assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-        assertThat(position.startKey()).isEqualTo(key);
+        assertThat(position.sk()).isEqualTo(SK);
+        assertThat(position.pk()).isEqualTo("iris#1#3");
         assertThat(position.from()).isEqualTo(FROM);
         assertThat(position.to()).isEqualTo(TO);
     }
 
     @Test
-    void decode_shouldReturnIndexKey_whenModelWideCursorRoundTrips() {
-        var key = indexKey("iris", "iris#7", SK);
+    void decode_shouldReturnTheKeyOfAnyVersion_whenModelWideCursorRoundTrips() {
+        var position = PredictionLogCursor.decode(PredictionLogCursor.encode(query(null, true), SK, "iris#7#63"), query(null, true));
 
-        var position = PredictionLogCursor.decode(PredictionLogCursor.encode(query(null, true), key), query(null, true));
-
-        assertThat(position.startKey()).isEqualTo(key);
+        assertThat(position.pk()).isEqualTo("iris#7#63");
     }
 
     @Test
     void decode_shouldTakeWindowFromCursor_whenClientOmittedFromAndTo() {
         // GIVEN a cursor made for the default window; an hour later the default window has moved
-        var token = PredictionLogCursor.encode(query("1", false), tableKey("iris#1", SK));
+        var token = PredictionLogCursor.encode(query("1", false), SK, "iris#1#0");
         var later = new PredictionQuery("iris", "1", FROM.plusSeconds(3600), TO.plusSeconds(3600), 10, token, false, false);
 
         // WHEN
@@ -76,7 +66,7 @@ class PredictionLogCursorTest {
 
     @Test
     void decode_shouldFail_whenUsedWithAnotherModelVersionOrWindow() {
-        var token = PredictionLogCursor.encode(query("1", true), tableKey("iris#1", SK));
+        var token = PredictionLogCursor.encode(query("1", true), SK, "iris#1#0");
 
         assertInvalidCursor(() -> PredictionLogCursor.decode(token, new PredictionQuery("wine", "1", FROM, TO, 10, token, true, true)));
         assertInvalidCursor(() -> PredictionLogCursor.decode(token, query("2", true)));
@@ -87,17 +77,17 @@ class PredictionLogCursorTest {
 
     @Test
     void decode_shouldAllowAnotherLimit_whenOnlyPageSizeChanges() {
-        var token = PredictionLogCursor.encode(query("1", true), tableKey("iris#1", SK));
+        var token = PredictionLogCursor.encode(query("1", true), SK, "iris#1#0");
 
         var position = PredictionLogCursor.decode(token, new PredictionQuery("iris", "1", FROM, TO, 500, token, true, true));
 
-        assertThat(position.startKey()).containsKeys("pk", "sk");
+        assertThat(position.sk()).isEqualTo(SK);
     }
 
     @Test
     void decode_shouldFail_whenAnyCharacterIsChanged() {
         // GIVEN a valid token
-        var token = PredictionLogCursor.encode(query("1", true), tableKey("iris#1", SK));
+        var token = PredictionLogCursor.encode(query("1", true), SK, "iris#1#0");
 
         // WHEN / THEN every single-character edit is refused (payload or check)
         for (int i = 0; i < token.length(); i++) {
@@ -114,9 +104,9 @@ class PredictionLogCursorTest {
     @Test
     void decode_shouldFail_whenPayloadRewrittenWithoutCheck() {
         // GIVEN the payload edited to another partition and re-encoded, keeping the old check
-        var token = PredictionLogCursor.encode(query("1", true), tableKey("iris#1", SK));
+        var token = PredictionLogCursor.encode(query("1", true), SK, "iris#1#0");
         var parts = token.split("\\.");
-        var json = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8).replace("iris#1", "wine#1");
+        var json = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8).replace("iris#1#0", "wine#1#0");
         var forged = Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8)) + "." + parts[1];
 
         assertInvalidCursor(() -> PredictionLogCursor.decode(forged, query("1", true)));
@@ -126,13 +116,17 @@ class PredictionLogCursorTest {
     void decode_shouldFail_whenKeyPointsOutsideTheQuery() {
         // well-formed cursors (valid check) whose key does not belong to the query they are bound to
         var q = query("1", true);
-        assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(q, tableKey("wine#1", SK)), q));
+        for (var pk : List.of("wine#1#0", "iris#2#0", "iris#1", "iris#1#64", "iris#1#x", "iris#1#0#0", "iris#10#1")) {
+            assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(q, SK, pk), q));
+        }
         assertInvalidCursor(() -> PredictionLogCursor.decode(
-                PredictionLogCursor.encode(q, tableKey("iris#1", "2026-11-24T00:00:00.000Z#r#00000")), q));
-        assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(q, indexKey("iris", "iris#1", SK)), q));
+                PredictionLogCursor.encode(q, "2026-11-24T00:00:00.000Z#r#00000", "iris#1#0"), q));
+        assertInvalidCursor(() -> PredictionLogCursor.decode(
+                PredictionLogCursor.encode(q, "2026-11-23T09:59:59.999Z#r#00000", "iris#1#0"), q));
         var all = query(null, true);
-        assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(all, tableKey("iris#1", SK)), all));
-        assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(all, indexKey("iris", "wine#1", SK)), all));
+        for (var pk : List.of("wine#1#0", "iris#1", "iris", "iris#1#99")) {
+            assertInvalidCursor(() -> PredictionLogCursor.decode(PredictionLogCursor.encode(all, SK, pk), all));
+        }
     }
 
     @ParameterizedTest

@@ -15,6 +15,7 @@ import io.mlserve.aws.S3ModelStore;
 import io.mlserve.core.baseline.BaselineService;
 import io.mlserve.core.drift.DriftService;
 import io.mlserve.core.inference.ModelLoader;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.core.schedule.ScheduleStore;
 import io.mlserve.core.schedule.ScheduledTask;
 import io.mlserve.http.HttpEdge;
@@ -72,7 +73,8 @@ record DriftWiring(DriftService drift, BaselineService baselines, int maxRequest
         var onnx = new AtomicReference<OnnxModelLoader>();
         ModelLoader loader = (manifest, bytes) ->
                 onnx.updateAndGet(l -> l != null ? l : new OnnxModelLoader(config.onnxIntraOpThreads())).load(manifest, bytes);
-        var drift = new DriftService(registry, models, baselineStore, new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()),
+        var drift = new DriftService(registry, models, baselineStore, new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable(),
+                        new RegistryLogShards(registry)),
                 new DynamoDbDriftConfigStore(dynamoDb, config.registryTable()), new S3DriftReportStore(s3, dataBucket),
                 new DynamoDbDriftHistory(dynamoDb, config.registryTable()),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault(EVENT_BUS_NAME, "default"), SOURCE), schedules,

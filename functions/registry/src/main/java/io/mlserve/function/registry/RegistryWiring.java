@@ -21,6 +21,7 @@ import io.mlserve.core.jobs.JobService;
 import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.registry.CanaryGuardService;
 import io.mlserve.core.registry.LoggedCanaryHealth;
+import io.mlserve.core.registry.RegistryLogShards;
 import io.mlserve.core.registry.RegistryService;
 import io.mlserve.core.schedule.ScheduledTask;
 import io.mlserve.core.training.TrainingService;
@@ -49,8 +50,14 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         var store = new S3ModelStore(AwsClients.s3(), config.modelsBucket(), config.maxModelBytes());
         return new CanaryGuardService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 registryService(env, config, dynamoDb, store, lazyOnnx(config), clock),
-                new LoggedCanaryHealth(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable())),
+                new LoggedCanaryHealth(logReader(dynamoDb, config)),
                 new EventBridgePublisher(AwsClients.eventBridge(), env.getOrDefault("EVENT_BUS_NAME", "default")), clock);
+    }
+
+    /** Reads every shard of a version, as registered (each version's count is read once per container). */
+    private static DynamoDbPredictionLogReader logReader(DynamoDbClient dynamoDb, FunctionConfig config) {
+        return new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable(),
+                new RegistryLogShards(new DynamoDbModelRegistry(dynamoDb, config.registryTable())));
     }
 
     /** ONNX Runtime loads its native library on first use: the guard never validates, so never pays for it. */
@@ -78,7 +85,7 @@ record RegistryWiring(RegistryApi api, JobsApi jobs, TrainingApi training, Regis
         // registration with a "reference" computes the version's baseline exactly as the drift function's PUT .../baseline
         var baselines = new BaselineService(new DynamoDbModelRegistry(dynamoDb, config.registryTable()), store, loader,
                 new S3BlobStore(s3), new S3BaselineStore(s3, config.modelsBucket()), jobsConfig.dataBucket(), clock);
-        var log = new PredictionLogApi(new DynamoDbPredictionLogReader(dynamoDb, config.predictionsTable()), clock);
+        var log = new PredictionLogApi(logReader(dynamoDb, config), clock);
         var jobs = new JobService(jobStore(dynamoDb, jobsConfig.jobsTable()), new DynamoDbModelRegistry(dynamoDb, config.registryTable()),
                 new S3InputObjects(s3), new StepFunctionsJobLauncher(AwsClients.stepFunctions(), jobsConfig.stateMachineArn()),
                 jobsConfig.dataBucket(), clock);
