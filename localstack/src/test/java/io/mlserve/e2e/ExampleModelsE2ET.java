@@ -53,6 +53,11 @@ class ExampleModelsE2ET {
         var predictions = response.json().path("predictions");
         assertThat(predictions).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
+            // every entry also names its logged row (for feedback); the rest is the framework's answer
+            var id = ((com.fasterxml.jackson.databind.node.ObjectNode) predictions.get(i)).remove("predictionId");
+            assertThat(id).as(example + " predictions[" + i + "].predictionId").isNotNull();
+            assertThat(io.mlserve.core.store.PredictionId.decode(id.asText())).get()
+                    .satisfies(p -> assertThat(p.model().name()).isEqualTo(example));
             assertSame(example + " predictions[" + i + "]", expected.get(i), predictions.get(i));
         }
     }

@@ -59,7 +59,7 @@ public final class DynamoDbFeedbackStore implements FeedbackStore {
     public static Map<String, AttributeValue> key(PredictionId id) {
         return Map.of(PredictionLogSchema.PK, AttributeValue.fromS(PredictionLogSchema.partitionKey(id.model().name(),
                         id.model().version(), id.shard())),
-                PredictionLogSchema.SK, AttributeValue.fromS(PredictionLogSchema.sortKey(id.timestamp(), id.requestId(), id.row())));
+                PredictionLogSchema.SK, AttributeValue.fromS(PredictionLogSchema.rowSortKey(id.timestamp(), id.requestId(), id.row())));
     }
 
     /**

@@ -160,7 +160,9 @@ public final class DynamoDbJobStore implements JobStore {
         range.put("rowsPredicted", n(result.rowsPredicted()));
         range.put("rowsRejected", n(result.rowsRejected()));
         range.put("lines", n(result.lines()));
-        range.put("output", s(result.output()));
+        if (result.output() != null) { // a feedback job's unit writes no output
+            range.put("output", s(result.output()));
+        }
         if (result.errors() != null) {
             range.put("errors", s(result.errors()));
         }

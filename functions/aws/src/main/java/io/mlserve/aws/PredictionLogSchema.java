@@ -49,7 +49,11 @@ public final class PredictionLogSchema {
     public static final String MODEL_SHARD = "modelShard";
     /** The GSI of model-wide reads in the sharded layout: partition {@value #MODEL_SHARD}, sort {@value #SK}, projection ALL. */
     public static final String BY_MODEL_SHARD_INDEX = "byModelShard";
-    /** The ground-truth label or value recorded by feedback (S for class labels, N for regression values). */
+    /**
+     * The ground-truth label or value recorded by feedback ({@link DynamoDbFeedbackStore}): S for a class label — always
+     * as text, also for a model with integer classes ({@code "1"}), so compare it with {@code String.valueOf} of the
+     * predicted label — and N for a regression value. Written once, never overwritten.
+     */
     public static final String ACTUAL = "actual";
     /** When the caller says the actual was observed (ISO-8601), optional. */
     public static final String OBSERVED_AT = "observedAt";
@@ -101,7 +105,7 @@ public final class PredictionLogSchema {
      * @return its sort key
      */
     public static String sortKey(PredictionRecord record) {
-        return sortKey(record.timestamp(), record.requestId(), record.row());
+        return rowSortKey(record.timestamp(), record.requestId(), record.row());
     }
 
     /**
@@ -110,7 +114,7 @@ public final class PredictionLogSchema {
      * @param row the row's index
      * @return the sort key of that row's item
      */
-    public static String sortKey(java.time.Instant timestamp, String requestId, int row) {
+    public static String rowSortKey(java.time.Instant timestamp, String requestId, int row) {
         return SORTABLE_TIME.format(timestamp) + "#" + requestId + "#" + String.format("%05d", row);
     }
 }

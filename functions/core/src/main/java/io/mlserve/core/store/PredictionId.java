@@ -78,13 +78,19 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
         }
     }
 
-    private static byte[] check(byte[] payload) {
+    /** One digest per thread: the predict hot path makes an id per row, and getInstance costs about as much as the hash. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            digest.update(PREFIX);
-            return Arrays.copyOf(digest.digest(payload), CHECK_BYTES);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
+    });
+
+    private static byte[] check(byte[] payload) {
+        var digest = SHA256.get();
+        digest.reset();
+        digest.update(PREFIX);
+        return Arrays.copyOf(digest.digest(payload), CHECK_BYTES);
     }
 }

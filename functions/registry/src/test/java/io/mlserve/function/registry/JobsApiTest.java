@@ -127,6 +127,19 @@ class JobsApiTest {
         assertThat(json(response).path("jobId").asText()).isEqualTo(JobIds.batch(BUCKET, "batch/input/iris/a.csv", "0123abcd", "1"));
     }
 
+    @Test
+    void submit_shouldStartALogAllJobOfItsOwn_andRefuseANonBooleanLogAll() {
+        var sampled = json(submit("iris", "{\"input\": \"" + INPUT + "\"}"));
+        var logAll = submit("iris", "{\"input\": \"" + INPUT + "\", \"logAll\": true}");
+
+        assertThat(logAll.getStatusCode()).as(logAll.getBody()).isEqualTo(202);
+        assertThat(json(logAll).path("jobId").asText()).isEqualTo(JobIds.batch(BUCKET, "batch/input/iris/a.csv", "0123abcd", null, true))
+                .isNotEqualTo(sampled.path("jobId").asText());
+        assertThat(store.find(json(logAll).path("jobId").asText()).orElseThrow().details())
+                .containsEntry(io.mlserve.core.jobs.JobService.LOG_ALL, true);
+        assertError(submit("iris", "{\"input\": \"" + INPUT + "\", \"logAll\": \"yes\"}"), 400, "INVALID_FIELD");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "iris  | {\"input\": \"s3://other-bucket/batch/input/iris/a.csv\"}          | 400 | INVALID_INPUT",
