@@ -41,14 +41,7 @@ class OpenApiRoutesTest {
     void synth(@TempDir Path repo) throws IOException {
         spec = new ObjectMapper(new YAMLFactory()).readTree(SPEC.toFile());
         // Stand-in artifacts: the template only needs the files to exist.
-        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "feedback", "logreplay")) {
-            Files.createDirectories(repo.resolve("functions/" + function + "/target"));
-            Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
-        }
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/bootstrap"), "#!/bin/sh\n");
+        StandInArtifacts.write(repo);
         for (var target : List.of("aws", "local")) {
             var app = new App(AppProps.builder().context(Map.of("target", target, "repoRoot", repo.toString())).build());
             templates.put(target, Template.fromStack(MlServingApp.build(app)));

@@ -37,26 +37,7 @@ class ServingStackTest {
     void synth(@TempDir Path tempRepo) throws IOException {
         repo = tempRepo;
         // Stand-in artifacts: the template only needs the files to exist.
-        Files.createDirectories(repo.resolve("functions/predict/target"));
-        Files.writeString(repo.resolve("functions/predict/target/predict.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/registry/target"));
-        Files.writeString(repo.resolve("functions/registry/target/registry.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/authorizer/target"));
-        Files.writeString(repo.resolve("functions/authorizer/target/authorizer.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/batch/target"));
-        Files.writeString(repo.resolve("functions/batch/target/batch.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/train/target"));
-        Files.writeString(repo.resolve("functions/train/target/train.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/drift/target"));
-        Files.writeString(repo.resolve("functions/drift/target/drift.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/feedback/target"));
-        Files.writeString(repo.resolve("functions/feedback/target/feedback.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/logreplay/target"));
-        Files.writeString(repo.resolve("functions/logreplay/target/logreplay.jar"), "jar");
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/bootstrap"), "#!/bin/sh\n");
+        StandInArtifacts.write(repo);
         // the feature flags `cdk synth` would use: the test apps get infra/cdk.json's context too
         var cdkJson = new ObjectMapper().readValue(Path.of("cdk.json").toFile(), new TypeReference<Map<String, Object>>() {});
         @SuppressWarnings("unchecked")
@@ -577,7 +558,7 @@ class ServingStackTest {
         // its candidates' Map (at most 8 per job, one job per model), drift runs one check per call or schedule firing,
         // feedback is bounded by the predict usage plan (calls) and by uploads (files), the log replay by its event
         // source's MaximumConcurrency (2)
-        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 6);
+        aws.resourcePropertiesCountIs("AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()), 7);
     }
 
     @Test

@@ -37,14 +37,7 @@ class TrainJobsStackTest {
 
     @BeforeAll
     void synth(@TempDir Path repo) throws IOException {
-        for (var function : List.of("predict", "registry", "authorizer", "batch", "train", "drift", "logreplay")) {
-            Files.createDirectories(repo.resolve("functions/" + function + "/target"));
-            Files.writeString(repo.resolve("functions/" + function + "/target/" + function + ".jar"), "jar");
-        }
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/lib"));
-        Files.createDirectories(repo.resolve("functions/local-runtime/target/runtime/jni"));
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/lib/ric.jar"), "jar");
-        Files.writeString(repo.resolve("functions/local-runtime/target/runtime/bootstrap"), "#!/bin/sh\n");
+        StandInArtifacts.write(repo);
         var cdkJson = JSON.readValue(Path.of("cdk.json").toFile(), new TypeReference<Map<String, Object>>() {});
         @SuppressWarnings("unchecked")
         var cdkContext = (Map<String, Object>) cdkJson.get("context");

@@ -39,8 +39,9 @@ record Wiring(FunctionConfig config, BatchConfig batch, BatchJobs jobs) {
         var cache = new ModelCache(store, registry, new OnnxModelLoader(config.onnxIntraOpThreads()), ServingEvents.NONE, clock,
                 config.aliasTtl(), Math.min(2, config.modelCacheVersions()));
         // a version's shard count is read from the registry once per container (versions are immutable)
+        var shards = new RegistryLogShards(registry);
         var table = new DynamoDbPredictionLog(dynamoDb, config.predictionsTable(), config.predictionLogTtl(), config.logWriteDeadline(),
-                new RegistryLogShards(registry));
+                shards);
         // the logged sample takes the same path as predict's rows: what the table does not take goes to the spill
         var log = PredictionLogSpill.around(table, env, new EmfPredictionLogEvents(
                 EmfMetrics.toStandardOutput(env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "mlserve"), env)), clock);
