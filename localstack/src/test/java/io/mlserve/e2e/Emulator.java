@@ -90,6 +90,23 @@ final class Emulator {
     }
 
     /**
+     * Removes a version's pinned S3 object versions from its registry item, so it reads as a version registered before
+     * pinning: the predict function then loads the current files, which only the sha256 recorded at registration guards.
+     * Call it before the version is first loaded (containers keep what they loaded).
+     *
+     * @param model model name
+     * @param version version
+     */
+    void unpin(String model, String version) {
+        try (var dynamoDb = dynamoDb()) {
+            dynamoDb.updateItem(b -> b.tableName(output("RegistryTableName"))
+                    .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("MODEL#" + model),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("VERSION#" + version)))
+                    .updateExpression("REMOVE objectVersions"));
+        }
+    }
+
+    /**
      * A response from the API.
      *
      * @param status HTTP status

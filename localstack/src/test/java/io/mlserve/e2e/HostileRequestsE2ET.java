@@ -690,7 +690,7 @@ class HostileRequestsE2ET {
     /** Paths no route serves, and methods a route does not take. */
     private void routes(Corpus corpus) {
         for (var path : List.of("", "admin", ".env", "wp-login.php", "actuator/env", "api/v1/models", "MODELS",
-                "models/" + corpusModel + "/delete", "models/" + corpusModel + "/versions/1", "models/" + corpusModel + "/predict/extra",
+                "models/" + corpusModel + "/delete", "models/" + corpusModel + "/versions/1/files", "models/" + corpusModel + "/predict/extra",
                 "models/" + corpusModel + "/aliases", "models/" + corpusModel + "/audit/x", "health/details/x", "predictions/x",
                 "%2e%2e/%2e%2e/etc/passwd")) {
             corpus.add("routes", "GET /" + path, "GET", path, null, NO_HEADERS, predictKey, Expect.of(404, "ROUTE_NOT_FOUND"));
@@ -863,13 +863,25 @@ class HostileRequestsE2ET {
 
         // THEN the unregistered folder does not exist for the API
         assertRefused(ghost, 404, "VERSION_NOT_FOUND");
-        // AND the swapped version is refused against the sha256 recorded at registration
-        assertRefused(swapped, 503, "MODEL_REJECTED");
-        assertThat(swapped.json().path("error").path("message").asText()).contains("sha256").contains("registered");
-        // AND production still serves
+        // AND the swapped version answers with the bytes registration checked (its pinned S3 object versions), not MLP's:
+        // the same probabilities as production, which registered the same iris bytes
         var production = send("POST", "models/" + pinnedModel + "/predict", utf8(VALID_PREDICT), JSON, predictKey);
         assertThat(production.status()).as(production.body()).isEqualTo(200);
         assertThat(production.json().path("version").asText()).isEqualTo("1");
+        assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
+        assertThat(swapped.json().path("version").asText()).isEqualTo("2");
+        assertThat(swapped.json().at("/predictions/0/probabilities")).isEqualTo(production.json().at("/predictions/0/probabilities"));
+        // AND a version registered before pinning (its pins removed) is refused against the sha256 recorded at registration
+        putVersion(new ModelRef(pinnedModel, "legacy"), Emulator.JSON.writeValueAsBytes(ghostManifest.put("version", "legacy")),
+                Files.readAllBytes(IRIS.resolve("model.onnx")));
+        var register = send("POST", "models/" + pinnedModel + "/versions", utf8(locationBody(pinnedModel, "legacy")), JSON, adminKey);
+        assertThat(register.status()).as(register.body()).isEqualTo(201);
+        emulator.unpin(pinnedModel, "legacy");
+        putVersion(new ModelRef(pinnedModel, "legacy"), Emulator.JSON.writeValueAsBytes(swapManifest.put("version", "legacy")),
+                Files.readAllBytes(MLP.resolve("model.onnx")));
+        var legacy = send("POST", "models/" + pinnedModel + "/predict?version=legacy", utf8(VALID_PREDICT), JSON, predictKey);
+        assertRefused(legacy, 503, "MODEL_REJECTED");
+        assertThat(legacy.json().path("error").path("message").asText()).contains("sha256").contains("registered");
         assertThat(countItems(pinnedModel, "ghost")).as("log items of the ghost version").isZero();
     }
 
@@ -961,6 +973,8 @@ class HostileRequestsE2ET {
         var bytes = Files.readAllBytes(IRIS.resolve("model.onnx"));
         bytes[bytes.length - 1] ^= 0x1;
         putVersion(new ModelRef(canaryModel, "2"), Emulator.JSON.writeValueAsBytes(manifest), bytes);
+        // (as a version registered before pinning: a pinned one keeps its checked bytes, see PinnedVersionsE2ET)
+        emulator.unpin(canaryModel, "2");
         // AND v2 as a 50% canary whose guard will not judge it during this test (the schedule is not awaited here)
         var canary = send("PUT", "models/" + canaryModel + "/aliases/canary",
                 utf8("{\"version\": \"2\", \"weight\": 50, \"guard\": {\"minRequests\": 1000000}}"), JSON, adminKey);

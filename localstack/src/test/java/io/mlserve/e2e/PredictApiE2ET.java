@@ -44,8 +44,9 @@ class PredictApiE2ET {
         irisManifest = Files.readAllBytes(IRIS.resolve("manifest.json"));
         emulator.publish(IRIS);
 
-        // Models whose files change after registration (a manifest edited, bytes swapped in S3):
-        // the predict function must refuse them at load. Fresh names per run: the emulator may be reused.
+        // Versions registered before pinning whose files change afterwards (a manifest edited, bytes swapped in S3):
+        // the predict function must refuse them at load (pinned versions never see the change: PinnedVersionsE2ET).
+        // Fresh names per run: the emulator may be reused.
         var suffix = Long.toString(System.currentTimeMillis(), 36);
         extraFeature = "iris-extra-" + suffix;
         tampered = "iris-tampered-" + suffix;
@@ -53,6 +54,7 @@ class PredictApiE2ET {
         for (var name : new String[] {extraFeature, tampered}) {
             assertThat(emulator.uploadAndRegister(IRIS, name, "1", null).status()).isEqualTo(201);
             assertThat(emulator.put("models/" + name + "/aliases/production", "{\"version\": \"1\"}").status()).isEqualTo(200);
+            emulator.unpin(name, "1");
         }
         ObjectNode withExtraFeature = (ObjectNode) Emulator.JSON.readTree(irisManifest);
         withExtraFeature.put("name", extraFeature);
