@@ -1,14 +1,8 @@
 package io.mlserve.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,7 +170,7 @@ class DriftE2ET {
     @Order(4)
     void check_shouldFlagTheShiftedFeatureOnly_andStartOneTrainingJob() {
         // GIVEN a training spec (so drift may retrain), and traffic with sepal_width moved by 2σ
-        var spec = emulator.put("models/" + model + "/training", trainingSpec());
+        var spec = emulator.put("models/" + model + "/training", TrainCalls.irisTrainingSpec(dataBucket, model));
         assertThat(spec.status()).as(spec.body()).isEqualTo(200);
         predict(rows(WINDOW_ROWS, new Random(3), 2 * shiftedStd));
 
@@ -197,7 +191,7 @@ class DriftE2ET {
         assertThat(latest.json().path("verdict").asText()).isEqualTo("drift");
 
         // AND DriftDetected, routed by the rule to the train function, started one job with trigger drift
-        var jobs = awaitJobs(list -> !list.isEmpty());
+        var jobs = TrainCalls.awaitJobs(emulator, model, EVENT_DEADLINE, "DriftDetected", list -> !list.isEmpty());
         assertThat(jobs).as(jobs.toString()).hasSize(1);
         driftJob = jobs.get(0).path("jobId").asText();
         var job = emulator.get("jobs/" + driftJob).json();
@@ -236,15 +230,15 @@ class DriftE2ET {
         assertThat(report.status()).as(report.body()).isEqualTo(200);
         assertThat(report.json().path("verdict").asText()).isEqualTo("drift");
         // ... and the train function is handed the same event directly, to read its answer
-        var answer = invoke(emulator.output("TrainFunctionName"), Emulator.JSON.createObjectNode()
+        var answer = TrainCalls.invoke(emulator, emulator.output("TrainFunctionName"), Emulator.JSON.createObjectNode()
                 .put("source", "mlserve.drift").put("detail-type", "DriftDetected").put("time", Instant.now().toString())
                 .set("detail", Emulator.JSON.createObjectNode().put("model", model).put("version", "1")).toString());
 
         // THEN nothing started: the cooldown (not the running job's lock) refused it
         assertThat(answer.path("started").asBoolean()).as(answer.toString()).isFalse();
         assertThat(answer.path("reason").asText()).contains("cooldown");
-        sleep(15_000); // the rule's delivery of the second event, and its no-op
-        var jobs = jobs();
+        TrainCalls.sleep(15_000); // the rule's delivery of the second event, and its no-op
+        var jobs = TrainCalls.jobs(emulator, model);
         assertThat(jobs).as(jobs.toString()).hasSize(1);
         assertThat(jobs.get(0).path("jobId").asText()).isEqualTo(driftJob);
         var job = emulator.get("jobs/" + driftJob).json();
@@ -288,71 +282,12 @@ class DriftE2ET {
             if (ready.test(report)) {
                 return report;
             }
-            sleep(2000);
+            TrainCalls.sleep(2000);
         }
         return report;
     }
 
-    private List<JsonNode> jobs() {
-        var response = emulator.get("jobs?model=" + model);
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        var out = new ArrayList<JsonNode>();
-        response.json().path("jobs").forEach(out::add);
-        return out;
-    }
-
-    private List<JsonNode> awaitJobs(Predicate<List<JsonNode>> ready) {
-        var deadline = Instant.now().plus(EVENT_DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            var jobs = jobs();
-            if (ready.test(jobs)) {
-                return jobs;
-            }
-            sleep(2000);
-        }
-        return fail("no training job for " + model + " within " + EVENT_DEADLINE + " of DriftDetected");
-    }
-
-    private String trainingSpec() {
-        var spec = Emulator.JSON.createObjectNode();
-        spec.put("data", "s3://" + dataBucket + "/training/" + model + "/");
-        spec.put("target", "species");
-        spec.set("features", Emulator.JSON.valueToTree(List.of(Map.of("name", "sepal_length", "type", "float"),
-                Map.of("name", "sepal_width", "type", "float"), Map.of("name", "petal_length", "type", "float"),
-                Map.of("name", "petal_width", "type", "float"))));
-        spec.put("task", "classification");
-        spec.set("candidates", Emulator.JSON.valueToTree(List.of(Map.of("algorithm", "cart"))));
-        spec.put("metric", "accuracy");
-        spec.set("promotion", Emulator.JSON.valueToTree(Map.of("policy", "never")));
-        return spec.toString();
-    }
-
     private void upload(String key, String text) {
         s3.putObject(b -> b.bucket(dataBucket).key(key), RequestBody.fromString(text, StandardCharsets.UTF_8));
-    }
-
-    /** Invokes a function as EventBridge would hand it an event (the Lambda Invoke API), failing on a canned mock. */
-    private JsonNode invoke(String function, String payload) throws Exception {
-        var url = emulator.endpoint + "/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations";
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + emulator.region.id() + "/lambda/aws4_request, "
-                        + "SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.body().contains(Emulator.MOCK_MARKER)) {
-            fail("the emulator returned a canned mock instead of running the train function: " + response.body());
-        }
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("X-Amz-Function-Error")).as(response.body()).isEmpty();
-        return Emulator.JSON.readTree(response.body());
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

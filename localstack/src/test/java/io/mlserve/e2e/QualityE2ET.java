@@ -1,15 +1,9 @@
 package io.mlserve.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +168,7 @@ class QualityE2ET {
     @Order(3)
     void degradedProduction_shouldRaiseModelQualityDegradedOnce_withinTheCooldown() throws Exception {
         // GIVEN a training spec, and a quality config whose floor production breaks (72 of its 80 labelled rows right: 0.9 < 0.99)
-        var spec = emulator.put("models/" + model + "/training", trainingSpec());
+        var spec = emulator.put("models/" + model + "/training", TrainCalls.irisTrainingSpec(dataBucket, model));
         assertThat(spec.status()).as(spec.body()).isEqualTo(200);
         var config = emulator.put("models/" + model + "/quality/config",
                 "{\"schedule\": \"rate(1 day)\", \"window\": {\"hours\": 1}, \"minLabelled\": 20, \"floors\": {\"minAccuracy\": 0.99},"
@@ -193,20 +187,20 @@ class QualityE2ET {
         assertThat(check.status()).as(check.body()).isEqualTo(200);
         assertThat(check.json().path("verdict").asText()).as(check.body()).isEqualTo("degraded");
         assertThat(check.json().path("eventId").asText()).isNotBlank();
-        var jobs = awaitJobs(list -> !list.isEmpty());
+        var jobs = TrainCalls.awaitJobs(emulator, model, EVENT_DEADLINE, "ModelQualityDegraded", list -> !list.isEmpty());
         assertThat(jobs).as(jobs.toString()).hasSize(1);
         var jobId = jobs.get(0).path("jobId").asText();
         assertThat(emulator.get("jobs/" + jobId).json().path("trigger").asText()).isEqualTo("quality");
 
         // AND a second degraded check within the cooldown starts nothing (the train function's answer says why)
         assertThat(emulator.post("models/" + model + "/quality", "{}").json().path("verdict").asText()).isEqualTo("degraded");
-        var answer = invoke(emulator.output("TrainFunctionName"), Emulator.JSON.createObjectNode()
+        var answer = TrainCalls.invoke(emulator, emulator.output("TrainFunctionName"), Emulator.JSON.createObjectNode()
                 .put("source", "mlserve.quality").put("detail-type", "ModelQualityDegraded").put("time", Instant.now().toString())
                 .set("detail", Emulator.JSON.createObjectNode().put("model", model).put("version", "1")).toString());
         assertThat(answer.path("started").asBoolean()).as(answer.toString()).isFalse();
         assertThat(answer.path("reason").asText()).contains("cooldown: quality started training");
         Thread.sleep(15_000); // the rule's delivery of the second event, and its no-op
-        assertThat(jobs()).as("jobs after the second event").hasSize(1);
+        assertThat(TrainCalls.jobs(emulator, model)).as("jobs after the second event").hasSize(1);
     }
 
     @Test
@@ -320,59 +314,9 @@ class QualityE2ET {
             if (ready.test(quality)) {
                 return quality;
             }
-            sleep(2000);
+            TrainCalls.sleep(2000);
         }
         return quality;
-    }
-
-    private List<JsonNode> jobs() {
-        var response = emulator.get("jobs?model=" + model);
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        var out = new ArrayList<JsonNode>();
-        response.json().path("jobs").forEach(out::add);
-        return out;
-    }
-
-    private List<JsonNode> awaitJobs(Predicate<List<JsonNode>> ready) {
-        var deadline = Instant.now().plus(EVENT_DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            var jobs = jobs();
-            if (ready.test(jobs)) {
-                return jobs;
-            }
-            sleep(2000);
-        }
-        return fail("no training job for " + model + " within " + EVENT_DEADLINE + " of ModelQualityDegraded");
-    }
-
-    private String trainingSpec() {
-        var spec = Emulator.JSON.createObjectNode();
-        spec.put("data", "s3://" + dataBucket + "/training/" + model + "/");
-        spec.put("target", "species");
-        spec.set("features", Emulator.JSON.valueToTree(List.of(Map.of("name", "sepal_length", "type", "float"),
-                Map.of("name", "sepal_width", "type", "float"), Map.of("name", "petal_length", "type", "float"),
-                Map.of("name", "petal_width", "type", "float"))));
-        spec.put("task", "classification");
-        spec.set("candidates", Emulator.JSON.valueToTree(List.of(Map.of("algorithm", "cart"))));
-        spec.put("metric", "accuracy");
-        spec.set("promotion", Emulator.JSON.valueToTree(Map.of("policy", "never")));
-        return spec.toString();
-    }
-
-    /** Invokes a function as EventBridge would hand it an event (the Lambda Invoke API), failing on a canned mock. */
-    private JsonNode invoke(String function, String payload) throws Exception {
-        var url = emulator.endpoint + "/2015-03-31/functions/" + URLEncoder.encode(function, StandardCharsets.UTF_8) + "/invocations";
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + emulator.region.id() + "/lambda/aws4_request, "
-                        + "SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.body().contains(Emulator.MOCK_MARKER)) {
-            fail("the emulator returned a canned mock instead of running the train function: " + response.body());
-        }
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("X-Amz-Function-Error")).as(response.body()).isEmpty();
-        return Emulator.JSON.readTree(response.body());
     }
 
     private static long count(String text, String needle) {
@@ -381,14 +325,5 @@ class QualityE2ET {
             n++;
         }
         return n;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +98,7 @@ class TrainingE2ET {
         assertThat(start.path("model").asText()).isEqualTo(model);
 
         // WHEN the schedule fires (its target invoked with its input: the emulator's hourly wait is not the test's)
-        var fired = invoke(target, input);
+        var fired = TrainCalls.invoke(emulator, target, input);
         assertThat(fired.path("started").asBoolean()).as(fired.toString()).isTrue();
         firstJob = fired.path("jobId").asText();
         assertThat(firstJob).matches("t-[0-9a-f]{32}");
@@ -315,7 +310,7 @@ class TrainingE2ET {
             if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
                 return job;
             }
-            sleep(2000);
+            TrainCalls.sleep(2000);
         }
         return fail("job " + jobId + " did not end within " + JOB_DEADLINE + ": " + job);
     }
@@ -347,33 +342,8 @@ class TrainingE2ET {
         return new Instant[] {Instant.parse(candidate.path("startedAt").asText()), Instant.parse(candidate.path("endedAt").asText())};
     }
 
-    /** Invokes a function as the scheduler would (the Lambda Invoke API, request/response), failing on a canned mock. */
-    private JsonNode invoke(String functionArn, String payload) throws Exception {
-        var url = emulator.endpoint + "/2015-03-31/functions/" + URLEncoder.encode(functionArn, StandardCharsets.UTF_8) + "/invocations";
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/" + emulator.region.id() + "/lambda/aws4_request, "
-                        + "SignedHeaders=host, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.body().contains(Emulator.MOCK_MARKER)) {
-            fail("the emulator returned a canned mock instead of running the train function: " + response.body());
-        }
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("X-Amz-Function-Error")).as(response.body()).isEmpty();
-        return Emulator.JSON.readTree(response.body());
-    }
-
     private SchedulerClient scheduler() {
         return SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create()).endpointOverride(emulator.endpoint)
                 .region(emulator.region).credentialsProvider(emulator.credentials).build();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }
