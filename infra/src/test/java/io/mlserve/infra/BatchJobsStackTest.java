@@ -1,24 +1,25 @@
 package io.mlserve.infra;
 
+import static io.mlserve.infra.Synth.actionsOn;
+import static io.mlserve.infra.Synth.all;
+import static io.mlserve.infra.Synth.listOf;
+import static io.mlserve.infra.Synth.objects;
+import static io.mlserve.infra.Synth.props;
+import static io.mlserve.infra.Synth.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.constructs.IConstruct;
@@ -41,20 +42,10 @@ class BatchJobsStackTest {
     void synth(@TempDir Path repo) throws IOException {
         // Stand-in artifacts: the template only needs the files to exist.
         StandInArtifacts.write(repo);
-        var cdkJson = JSON.readValue(Path.of("cdk.json").toFile(), new TypeReference<Map<String, Object>>() {});
-        @SuppressWarnings("unchecked")
-        var cdkContext = (Map<String, Object>) cdkJson.get("context");
-        awsStack = MlServingApp.build(app(cdkContext, repo, "aws"));
-        localStack = MlServingApp.build(app(cdkContext, repo, "local"));
+        awsStack = Synth.stack(repo, "aws");
+        localStack = Synth.stack(repo, "local");
         aws = Template.fromStack(awsStack);
         local = Template.fromStack(localStack);
-    }
-
-    private static App app(Map<String, Object> cdkContext, Path repo, String target) {
-        var context = new HashMap<>(cdkContext);
-        context.put("target", target);
-        context.put("repoRoot", repo.toString());
-        return new App(AppProps.builder().context(context).build());
     }
 
     // ---- data bucket -------------------------------------------------------------------------
@@ -431,23 +422,6 @@ class BatchJobsStackTest {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    /** The state machine's definition, with the partition as "aws" and any other token as {@code <token>}. */
-    @SuppressWarnings("unchecked")
-    private static JsonNode definition(Template template) {
-        var machines = template.findResources("AWS::StepFunctions::StateMachine").entrySet().stream()
-                .filter(e -> e.getKey().startsWith("BatchJobs")).map(Map.Entry::getValue).toList();
-        assertThat(machines).hasSize(1);
-        var definition = props(machines.get(0)).get("DefinitionString");
-        var parts = (List<Object>) ((List<Object>) ((Map<String, Object>) definition).get("Fn::Join")).get(1);
-        var text = parts.stream().map(part -> part instanceof String s ? s
-                : Map.of("Ref", "AWS::Partition").equals(part) ? "aws" : "<token>").collect(Collectors.joining());
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("DefinitionString is not JSON: " + text, e);
-        }
-    }
-
     private static Map<String, Object> payload(JsonNode states, String state) {
         var task = states.path(state);
         assertThat(task.path("Resource").asText()).as(state).isEqualTo("arn:aws:states:::lambda:invoke");
@@ -460,63 +434,11 @@ class BatchJobsStackTest {
         return ((io.mlserve.infra.constructs.JavaFunction) awsStack.getNode().findChild(id)).function();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> resources(Template template) {
-        return (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> props(Map<String, Object> resource) {
-        return (Map<String, Object>) resource.get("Properties");
-    }
-
-    private Map<String, Object> properties(IConstruct construct) {
-        return props(resources(aws).get(logicalId(construct)));
-    }
-
-    /** The statements of the IAM policy whose logical id starts with {@code prefix}. */
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> statementsOf(String prefix) {
-        var policies = aws.findResources("AWS::IAM::Policy").entrySet().stream()
-                .filter(e -> e.getKey().startsWith(prefix)).toList();
-        assertThat(policies).as("policies %s*", prefix).hasSize(1);
-        var document = (Map<String, Object>) props(policies.get(0).getValue()).get("PolicyDocument");
-        return (List<Map<String, Object>>) document.get("Statement");
-    }
-
-    private static List<Object> listOf(Object actionOrResource) {
-        return actionOrResource instanceof List<?> list ? List.copyOf(list) : List.of(actionOrResource);
-    }
-
-    private static List<String> all(List<Map<String, Object>> statements, String key) {
-        return statements.stream().flatMap(st -> listOf(st.get(key)).stream()).map(Object::toString).toList();
-    }
-
-    /** Allowed actions of the statements whose resources include {@code resource}. */
-    private static List<String> actionsOn(List<Map<String, Object>> statements, Object resource) {
-        return statements.stream()
-                .filter(st -> "Allow".equals(st.get("Effect")) && listOf(st.get("Resource")).contains(resource))
-                .flatMap(st -> listOf(st.get("Action")).stream()).map(Object::toString).toList();
-    }
-
     private static void assertNoWildcardsOrDeletes(List<Map<String, Object>> statements) {
         assertThat(all(statements, "Action")).noneMatch(a -> a.contains("*") && !a.equals("s3:GetObject*")
                         && !a.equals("s3:GetBucket*") && !a.equals("s3:List*"))
                 .noneMatch(a -> a.matches("(?i)[a-z0-9]+:Delete.*"));
         assertThat(all(statements, "Resource")).doesNotContain("*");
-    }
-
-    private String logicalId(IConstruct resource) {
-        return awsStack.getLogicalId((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild());
-    }
-
-    private Map<String, Object> arnOf(IConstruct resource) {
-        return Map.of("Fn::GetAtt", List.of(logicalId(resource), "Arn"));
-    }
-
-    /** {@code <arn>/<pattern>} as CDK renders an object ARN. */
-    private static Map<String, Object> objects(Map<String, Object> bucketArn, String pattern) {
-        return Map.of("Fn::Join", List.of("", List.of(bucketArn, "/" + pattern)));
     }
 
     /** The full path of an API Gateway resource reference (ParentId → PathPart up to the root). */
@@ -530,5 +452,26 @@ class BatchJobsStackTest {
             current = resource.get("ParentId");
         }
         return "/" + String.join("/", parts);
+    }
+
+    /** The BatchJobs definition, with the partition as "aws" and any other token as {@code <token>}. */
+    private static JsonNode definition(Template template) {
+        return Synth.stateMachine(template, "BatchJobs");
+    }
+
+    private Map<String, Object> properties(IConstruct construct) {
+        return Synth.properties(aws, awsStack, construct);
+    }
+
+    private List<Map<String, Object>> statementsOf(String prefix) {
+        return Synth.statementsOf(aws, prefix);
+    }
+
+    private String logicalId(IConstruct resource) {
+        return Synth.logicalId(awsStack, resource);
+    }
+
+    private Map<String, Object> arnOf(IConstruct resource) {
+        return Synth.arnOf(awsStack, resource);
     }
 }

@@ -1,21 +1,17 @@
 package io.mlserve.infra;
 
+import static io.mlserve.infra.Synth.actionsOn;
+import static io.mlserve.infra.Synth.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -28,7 +24,6 @@ import software.constructs.IConstruct;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PredictionSpillStackTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Template aws;
     private ServingStack awsStack;
@@ -37,19 +32,9 @@ class PredictionSpillStackTest {
     @BeforeAll
     void synth(@TempDir Path repo) throws IOException {
         StandInArtifacts.write(repo);
-        var cdkJson = JSON.readValue(Path.of("cdk.json").toFile(), new TypeReference<Map<String, Object>>() {});
-        @SuppressWarnings("unchecked")
-        var cdkContext = (Map<String, Object>) cdkJson.get("context");
-        awsStack = MlServingApp.build(app(cdkContext, repo, "aws"));
-        localStack = MlServingApp.build(app(cdkContext, repo, "local"));
+        awsStack = Synth.stack(repo, "aws");
+        localStack = Synth.stack(repo, "local");
         aws = Template.fromStack(awsStack);
-    }
-
-    private static App app(Map<String, Object> cdkContext, Path repo, String target) {
-        var context = new HashMap<>(cdkContext);
-        context.put("target", target);
-        context.put("repoRoot", repo.toString());
-        return new App(AppProps.builder().context(context).build());
     }
 
     @Test
@@ -166,45 +151,25 @@ class PredictionSpillStackTest {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> properties(IConstruct construct) {
-        var resources = (Map<String, Map<String, Object>>) aws.toJSON().get("Resources");
-        return (Map<String, Object>) resources.get(logicalId(construct)).get("Properties");
-    }
-
     private String logicalIdStartingWith(String type, String prefix) {
         var ids = aws.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
         assertThat(ids).as("%s %s*", type, prefix).hasSize(1);
         return ids.get(0);
     }
 
-    @SuppressWarnings("unchecked")
+    private Map<String, Object> properties(IConstruct construct) {
+        return Synth.properties(aws, awsStack, construct);
+    }
+
     private List<Map<String, Object>> statementsOf(String prefix) {
-        var policies = aws.findResources("AWS::IAM::Policy").entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).toList();
-        assertThat(policies).as("policies %s*", prefix).hasSize(1);
-        var document = (Map<String, Object>) ((Map<String, Object>) policies.get(0).getValue().get("Properties")).get("PolicyDocument");
-        return (List<Map<String, Object>>) document.get("Statement");
-    }
-
-    private static List<Object> listOf(Object actionOrResource) {
-        return actionOrResource instanceof List<?> list ? List.copyOf(list) : List.of(actionOrResource);
-    }
-
-    private static List<String> all(List<Map<String, Object>> statements, String key) {
-        return statements.stream().flatMap(st -> listOf(st.get(key)).stream()).map(Object::toString).toList();
-    }
-
-    private static List<String> actionsOn(List<Map<String, Object>> statements, Object resource) {
-        return statements.stream()
-                .filter(st -> "Allow".equals(st.get("Effect")) && listOf(st.get("Resource")).contains(resource))
-                .flatMap(st -> listOf(st.get("Action")).stream()).map(Object::toString).toList();
+        return Synth.statementsOf(aws, prefix);
     }
 
     private String logicalId(IConstruct resource) {
-        return awsStack.getLogicalId((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild());
+        return Synth.logicalId(awsStack, resource);
     }
 
     private Map<String, Object> arnOf(IConstruct resource) {
-        return Map.of("Fn::GetAtt", List.of(logicalId(resource), "Arn"));
+        return Synth.arnOf(awsStack, resource);
     }
 }
