@@ -9,25 +9,13 @@ import io.mlserve.core.drift.DriftReport;
 import io.mlserve.core.drift.DriftReportStore;
 import io.mlserve.core.drift.DriftSummary;
 import io.mlserve.core.json.Json;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -42,20 +30,10 @@ class DriftStoresIT {
 
     @BeforeAll
     static void create() {
-        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
-        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        dynamoDb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        s3 = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-        dynamoDb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
+        var endpoint = EmulatorFixture.endpoint();
+        dynamoDb = EmulatorFixture.dynamoDb(endpoint);
+        s3 = EmulatorFixture.s3(endpoint);
+        EmulatorFixture.createKeyTable(dynamoDb, TABLE);
         s3.createBucket(b -> b.bucket(BUCKET));
     }
 
@@ -130,16 +108,5 @@ class DriftStoresIT {
         assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("drift/iris/20261125T120000.250Z/report.html")).asUtf8String())
                 .isEqualTo("<!DOCTYPE html><p>page</p>");
         assertThat(store.read(new DriftReportStore.Location("s3://" + BUCKET + "/drift/iris/x/report.json", null))).isEmpty();
-    }
-
-    private static boolean reachable(String endpoint) {
-        try {
-            var connection = (HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

@@ -8,8 +8,6 @@ import io.mlserve.core.feedback.Label;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.PredictionId;
 import io.mlserve.core.store.PredictionRecord;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,19 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The feedback store against the emulator's DynamoDB (skipped when none runs), on items written by the real
@@ -46,18 +34,9 @@ class DynamoDbFeedbackStoreIT {
 
     @BeforeAll
     static void createTableAndLog() {
-        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
-        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
-        dynamoDb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        dynamoDb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
+        var endpoint = EmulatorFixture.endpoint();
+        dynamoDb = EmulatorFixture.dynamoDb(endpoint);
+        EmulatorFixture.createKeyTable(dynamoDb, TABLE);
         for (int i = 0; i < 6; i++) {
             rows.add(new PredictionRecord(IRIS, "req-a", i, T0, Map.of("x", 1.0), Map.of("label", "setosa"), 1, "api", null));
         }
@@ -116,16 +95,5 @@ class DynamoDbFeedbackStoreIT {
 
     private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item(PredictionId id) {
         return dynamoDb.getItem(b -> b.tableName(TABLE).key(DynamoDbFeedbackStore.key(id)).consistentRead(true)).item();
-    }
-
-    private static boolean reachable(String endpoint) {
-        try {
-            var connection = (HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

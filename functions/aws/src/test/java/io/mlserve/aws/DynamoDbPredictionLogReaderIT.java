@@ -9,8 +9,6 @@ import io.mlserve.core.logquery.StatsCalculator;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionRecord;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,22 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The sharded reader against the DynamoDB emulator ({@code AWS_ENDPOINT_URL}, default :4566; skipped when it is not
@@ -66,32 +51,8 @@ class DynamoDbPredictionLogReaderIT {
 
     @BeforeAll
     static void createTableAndWrite() throws Exception {
-        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
-        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
-        dynamoDb = DynamoDbClient.builder()
-                .endpointOverride(URI.create(endpoint))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
-        dynamoDb.createTable(b -> b.tableName(TABLE)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("model").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("modelShard").attributeType(ScalarAttributeType.S).build())
-                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(PredictionLogSchema.BY_MODEL_INDEX)
-                        .keySchema(key("model", KeyType.HASH), key("sk", KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build(), GlobalSecondaryIndex.builder()
-                        .indexName(PredictionLogSchema.BY_MODEL_SHARD_INDEX)
-                        .keySchema(key("modelShard", KeyType.HASH), key("sk", KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build()));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
+        dynamoDb = EmulatorFixture.dynamoDb(EmulatorFixture.endpoint());
+        EmulatorFixture.createLogTable(dynamoDb, TABLE);
         // iris v1: 7 requests of 3 rows, one a minute from T0; iris v2: 5 single-row requests at T0 + 30 s + k min;
         // one failed v2 request; wine: one row (must never show up)
         var records = new ArrayList<PredictionRecord>();
@@ -125,25 +86,10 @@ class DynamoDbPredictionLogReaderIT {
         }
     }
 
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-    }
-
     private static PredictionRecord record(String model, String version, String requestId, int row, Instant at,
             Map<String, Object> output, double latencyMs, String error) {
         return new PredictionRecord(new ModelRef(model, version), requestId, row, at, output == null ? Map.of() : Map.of("x", row),
                 output, latencyMs, "api", error);
-    }
-
-    private static boolean reachable(String endpoint) {
-        try {
-            var connection = (HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static List<PredictionRecord> readAll(DynamoDbPredictionLogReader reader, PredictionQuery first, List<Integer> pageSizes) {

@@ -6,8 +6,6 @@ import io.mlserve.core.logquery.PredictionQuery;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionRecord;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,23 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@code mlserve migrate-log}'s rewrite against the DynamoDB emulator ({@code AWS_ENDPOINT_URL}, default :4566;
@@ -57,17 +42,8 @@ class PredictionLogMigrationIT {
 
     @BeforeAll
     static void createTable() {
-        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
-        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
-        dynamoDb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        dynamoDb.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("model"), attribute("modelShard"))
-                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-                .globalSecondaryIndexes(index(PredictionLogSchema.BY_MODEL_INDEX, "model"),
-                        index(PredictionLogSchema.BY_MODEL_SHARD_INDEX, "modelShard")));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(TABLE));
+        dynamoDb = EmulatorFixture.dynamoDb(EmulatorFixture.endpoint());
+        EmulatorFixture.createLogTable(dynamoDb, TABLE);
     }
 
     @AfterAll
@@ -75,30 +51,6 @@ class PredictionLogMigrationIT {
         if (dynamoDb != null) {
             dynamoDb.deleteTable(b -> b.tableName(TABLE));
             dynamoDb.close();
-        }
-    }
-
-    private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
-
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-    }
-
-    private static GlobalSecondaryIndex index(String name, String partition) {
-        return GlobalSecondaryIndex.builder().indexName(name).keySchema(key(partition, KeyType.HASH), key("sk", KeyType.RANGE))
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
-    }
-
-    private static boolean reachable(String endpoint) {
-        try {
-            var connection = (HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode() == 200;
-        } catch (Exception e) {
-            return false;
         }
     }
 

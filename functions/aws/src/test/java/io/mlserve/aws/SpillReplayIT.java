@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -47,8 +46,7 @@ class SpillReplayIT {
 
     @BeforeAll
     static void createTableAndQueue() {
-        var endpoint = System.getenv().getOrDefault("AWS_ENDPOINT_URL", "http://localhost:4566");
-        Assumptions.assumeTrue(reachable(endpoint), "no emulator at " + endpoint);
+        var endpoint = EmulatorFixture.endpoint();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         dynamoDb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
@@ -123,17 +121,6 @@ class SpillReplayIT {
         assertThat(dynamoDb.scanPaginator(b -> b.tableName(TABLE)).items().stream().count()).isEqualTo(60);
         assertThat(dynamoDb.getItem(b -> b.tableName(TABLE).key(labelled).consistentRead(true)).item().get("actual").s())
                 .isEqualTo("virginica");
-    }
-
-    private static boolean reachable(String endpoint) {
-        try {
-            var connection = (java.net.HttpURLConnection) URI.create(endpoint + "/_localstack/health").toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static List<String> receiveAll() {
