@@ -1,21 +1,22 @@
 package io.mlserve.core.drift;
 
+import static io.mlserve.core.internal.ConfigFields.integer;
+import static io.mlserve.core.internal.ConfigFields.unknownFields;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.MlServeException;
+import io.mlserve.core.internal.ConfigFields;
 import io.mlserve.core.json.Json;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.DoublePredicate;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A model's drift settings ({@code PUT /models/{name}/drift/config}), every field filled in. Instances
@@ -125,8 +126,6 @@ public record DriftConfig(
     private static final Set<String> WINDOW = Set.of("hours", "lastRows");
     private static final Set<String> THRESHOLDS = Set.of("psi", "ks", "chi2", "pValue", "features");
     private static final Set<String> FEATURE_THRESHOLDS = Set.of("psi", "ks", "chi2", "pValue");
-    private static final Pattern RATE = Pattern.compile("rate\\((\\d{1,6}) (minute|minutes|hour|hours|day|days)\\)");
-    private static final Pattern CRON = Pattern.compile("cron\\(([^()]+)\\)");
 
     /**
      * Reads a drift config strictly: unknown fields, wrong types and out-of-range values are all refused
@@ -150,16 +149,7 @@ public record DriftConfig(
         }
         unknownFields(body, TOP, "", problems);
 
-        String schedule = defaults.schedule();
-        var scheduleNode = body.get("schedule");
-        if (scheduleNode != null) {
-            if (!scheduleNode.isTextual()) {
-                problems.add("schedule: must be a string such as \"rate(1 hour)\" or \"cron(0 * * * ? *)\"");
-            } else {
-                schedule = scheduleNode.textValue().trim();
-                checkSchedule(schedule, problems);
-            }
-        }
+        String schedule = ConfigFields.schedule(body, defaults.schedule(), problems);
 
         var window = defaults.window();
         var windowNode = body.get("window");
@@ -186,15 +176,7 @@ public record DriftConfig(
 
         var thresholds = thresholds(body.get("thresholds"), featureNames, problems);
 
-        boolean retrain = defaults.retrain();
-        var retrainNode = body.get("retrain");
-        if (retrainNode != null) {
-            if (!retrainNode.isBoolean()) {
-                problems.add("retrain: must be true or false");
-            } else {
-                retrain = retrainNode.booleanValue();
-            }
-        }
+        boolean retrain = ConfigFields.bool(body, "retrain", defaults.retrain(), problems);
 
         Integer cooldown = integer(body, "cooldownMinutes", "cooldownMinutes", 0, MAX_COOLDOWN_MINUTES, problems);
 
@@ -255,60 +237,6 @@ public record DriftConfig(
         }
         return new Thresholds(psi != null ? psi : d.psi(), ks != null ? ks : d.ks(), chi2 != null ? chi2 : d.chi2(),
                 pValue != null ? pValue : d.pValue(), features);
-    }
-
-    /**
-     * Checks a schedule expression as EventBridge Scheduler would (shared with the quality config).
-     *
-     * @param schedule {@code rate(...)} or {@code cron(...)}
-     * @param problems where a problem is added, prefixed {@code schedule:}
-     */
-    public static void checkSchedule(String schedule, List<String> problems) {
-        var rate = RATE.matcher(schedule);
-        if (rate.matches()) {
-            long value = Long.parseLong(rate.group(1));
-            boolean singular = !rate.group(2).endsWith("s");
-            if (value < 1) {
-                problems.add("schedule: a rate must be at least 1");
-            } else if (singular != (value == 1)) {
-                // EventBridge Scheduler's own rule: rate(1 hour), rate(2 hours)
-                problems.add("schedule: write rate(1 " + rate.group(2).replaceAll("s$", "") + ") or rate(" + value + " "
-                        + (rate.group(2).endsWith("s") ? rate.group(2) : rate.group(2) + "s") + ")");
-            }
-            return;
-        }
-        var cron = CRON.matcher(schedule);
-        if (cron.matches()) {
-            int fields = cron.group(1).trim().split("\\s+").length;
-            if (fields != 6) {
-                problems.add("schedule: a cron expression has 6 fields (minutes hours day-of-month month day-of-week year), not "
-                        + fields);
-            }
-            return;
-        }
-        problems.add("schedule: must be rate(<n> <minutes|hours|days>) or cron(<6 fields>), not \"" + schedule + "\"");
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<String> problems) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                problems.add(prefix + name + ": unknown field (expected "
-                        + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
-            }
-        }
-    }
-
-    private static Integer integer(JsonNode node, String field, String path, int min, int max, List<String> problems) {
-        var value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            problems.add(path + ": must be an integer from " + min + " to " + max);
-            return null;
-        }
-        return value.intValue();
     }
 
     private static Double number(JsonNode node, String field, String path, String rule, List<String> problems,

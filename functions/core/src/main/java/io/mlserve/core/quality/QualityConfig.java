@@ -1,10 +1,14 @@
 package io.mlserve.core.quality;
 
+import static io.mlserve.core.internal.ConfigFields.integer;
+import static io.mlserve.core.internal.ConfigFields.unknownFields;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mlserve.core.drift.DriftConfig;
 import io.mlserve.core.error.ErrorKind;
 import io.mlserve.core.error.MlServeException;
+import io.mlserve.core.internal.ConfigFields;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.Task;
 import java.util.ArrayList;
@@ -14,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoublePredicate;
-import java.util.stream.Collectors;
 
 /**
  * A model's quality settings ({@code PUT /models/{name}/quality/config}), the same shape and scheduling as
@@ -101,16 +104,7 @@ public record QualityConfig(String schedule, Window window, int minLabelled, Flo
         var problems = new ArrayList<String>();
         unknownFields(body, TOP, "", problems);
 
-        String schedule = defaults.schedule();
-        var scheduleNode = body.get("schedule");
-        if (scheduleNode != null) {
-            if (!scheduleNode.isTextual()) {
-                problems.add("schedule: must be a string such as \"rate(1 hour)\" or \"cron(0 * * * ? *)\"");
-            } else {
-                schedule = scheduleNode.textValue().trim();
-                DriftConfig.checkSchedule(schedule, problems);
-            }
-        }
+        String schedule = ConfigFields.schedule(body, defaults.schedule(), problems);
 
         var window = defaults.window();
         var windowNode = body.get("window");
@@ -130,15 +124,7 @@ public record QualityConfig(String schedule, Window window, int minLabelled, Flo
         Integer minLabelled = integer(body, "minLabelled", "minLabelled", 1, MAX_MIN_LABELLED, problems);
         var floors = floors(body.get("floors"), task, problems);
 
-        boolean retrain = defaults.retrain();
-        var retrainNode = body.get("retrain");
-        if (retrainNode != null) {
-            if (!retrainNode.isBoolean()) {
-                problems.add("retrain: must be true or false");
-            } else {
-                retrain = retrainNode.booleanValue();
-            }
-        }
+        boolean retrain = ConfigFields.bool(body, "retrain", defaults.retrain(), problems);
         Integer cooldown = integer(body, "cooldownMinutes", "cooldownMinutes", 0, DriftConfig.MAX_COOLDOWN_MINUTES, problems);
 
         if (!problems.isEmpty()) {
@@ -219,27 +205,6 @@ public record QualityConfig(String schedule, Window window, int minLabelled, Flo
         if (floor != null && estimate != null && estimate.value() > floor) {
             broken.put(name, Map.of("value", estimate.value(), "floor", floor));
         }
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<String> problems) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                problems.add(prefix + name + ": unknown field (expected " + known.stream().sorted().collect(Collectors.joining(", ")) + ")");
-            }
-        }
-    }
-
-    private static Integer integer(JsonNode node, String field, String path, int min, int max, List<String> problems) {
-        var value = node.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            problems.add(path + ": must be an integer from " + min + " to " + max);
-            return null;
-        }
-        return value.intValue();
     }
 
     private static Double number(JsonNode node, String field, String rule, DoublePredicate ok, List<String> problems) {
