@@ -2,10 +2,14 @@ package io.mlserve.infra;
 
 import static io.mlserve.infra.Synth.actionsOn;
 import static io.mlserve.infra.Synth.all;
+import static io.mlserve.infra.Synth.arnOf;
 import static io.mlserve.infra.Synth.listOf;
+import static io.mlserve.infra.Synth.logicalId;
 import static io.mlserve.infra.Synth.objects;
+import static io.mlserve.infra.Synth.properties;
 import static io.mlserve.infra.Synth.props;
 import static io.mlserve.infra.Synth.resources;
+import static io.mlserve.infra.Synth.statementsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -64,12 +68,12 @@ class BatchJobsStackTest {
                 "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Prefix", "batch/work/", "ExpirationInDays", 7, "Status", "Enabled")))))));
         // only batch/work/ expires: inputs and outputs are the user's
-        var rules = JSON.valueToTree(properties(awsStack.dataBucket())).at("/LifecycleConfiguration/Rules");
+        var rules = JSON.valueToTree(properties(aws, awsStack, awsStack.dataBucket())).at("/LifecycleConfiguration/Rules");
         for (var rule : rules) {
             assertThat(rule.has("ExpirationInDays")).as(rule.toString()).isEqualTo("batch/work/".equals(rule.path("Prefix").asText()));
         }
         aws.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
-                "Bucket", Map.of("Ref", logicalId(awsStack.dataBucket())),
+                "Bucket", Map.of("Ref", logicalId(awsStack, awsStack.dataBucket())),
                 "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Effect", "Deny", "Action", "s3:*",
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
@@ -95,7 +99,7 @@ class BatchJobsStackTest {
                                 "KeySchema", List.of(Map.of("AttributeName", "kind", "KeyType", "HASH"),
                                         Map.of("AttributeName", "startedAt", "KeyType", "RANGE")),
                                 "Projection", Map.of("ProjectionType", "ALL"))))));
-        assertThat(logicalId(awsStack.jobsTable())).startsWith("Jobs");
+        assertThat(logicalId(awsStack, awsStack.jobsTable())).startsWith("Jobs");
         aws.hasResource("AWS::DynamoDB::Table", Map.of(
                 "Properties", Map.of("GlobalSecondaryIndexes", Match.arrayWith(List.of(Match.objectLike(Map.of("IndexName", "all"))))),
                 "DeletionPolicy", "Retain"));
@@ -145,18 +149,18 @@ class BatchJobsStackTest {
 
     @Test
     void batchRole_shouldReadInputsModelsAndRegistry_writeOnlyOutputAndWork_andNeverDelete() {
-        var statements = statementsOf("BatchFunctionServiceRoleDefaultPolicy");
-        var data = arnOf(awsStack.dataBucket());
+        var statements = statementsOf(aws, "BatchFunctionServiceRoleDefaultPolicy");
+        var data = arnOf(awsStack, awsStack.dataBucket());
 
         assertThat(actionsOn(statements, objects(data, "*"))).containsExactly("s3:GetObject");
         assertThat(actionsOn(statements, data)).containsExactly("s3:ListBucket");
         assertThat(actionsOn(statements, objects(data, "batch/output/*"))).containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload");
         assertThat(actionsOn(statements, objects(data, "batch/work/*"))).containsExactlyInAnyOrder("s3:PutObject", "s3:AbortMultipartUpload");
-        assertThat(actionsOn(statements, arnOf(awsStack.modelsBucket()))).contains("s3:GetObject*").noneMatch(a -> a.startsWith("s3:Put"));
-        assertThat(actionsOn(statements, arnOf(awsStack.jobsTable()))).containsExactlyInAnyOrder(
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.modelsBucket()))).contains("s3:GetObject*").noneMatch(a -> a.startsWith("s3:Put"));
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.jobsTable()))).containsExactlyInAnyOrder(
                 "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.registryTable()))).containsExactly("dynamodb:GetItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.predictionsTable()))).containsExactlyInAnyOrder(
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.registryTable()))).containsExactly("dynamodb:GetItem");
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.predictionsTable()))).containsExactlyInAnyOrder(
                 "dynamodb:BatchWriteItem", "dynamodb:PutItem");
         assertThat(statements.toString()).contains("events:PutEvents", "event-bus/default");
         assertNoWildcardsOrDeletes(statements);
@@ -270,11 +274,11 @@ class BatchJobsStackTest {
 
     @Test
     void stateMachineRole_shouldInvokeOnlyTheBatchFunction_readOnlyThePlans_andRunOnlyItsOwnMapRuns() {
-        var statements = statementsOf("BatchJobsRoleDefaultPolicy");
-        var batchArn = arnOf(functionOf("Batch"));
+        var statements = statementsOf(aws, "BatchJobsRoleDefaultPolicy");
+        var batchArn = arnOf(awsStack, functionOf("Batch"));
 
         assertThat(actionsOn(statements, batchArn)).containsExactly("lambda:InvokeFunction");
-        assertThat(actionsOn(statements, objects(arnOf(awsStack.dataBucket()), "batch/work/*"))).containsExactly("s3:GetObject");
+        assertThat(actionsOn(statements, objects(arnOf(awsStack, awsStack.dataBucket()), "batch/work/*"))).containsExactly("s3:GetObject");
         assertThat(all(statements, "Action")).filteredOn(a -> a.startsWith("s3:") || a.startsWith("lambda:"))
                 .containsExactlyInAnyOrder("s3:GetObject", "lambda:InvokeFunction");
         // "*" only for CloudWatch Logs delivery, whose actions take no resource
@@ -285,8 +289,8 @@ class BatchJobsStackTest {
         }
         assertThat(all(statements, "Action")).doesNotContain("*", "s3:*", "lambda:*");
 
-        var mapRuns = statementsOf("BatchJobsDistributedMapPolicy");
-        assertThat(actionsOn(mapRuns, Map.of("Ref", logicalId(awsStack.batchJobs())))).containsExactly("states:StartExecution");
+        var mapRuns = statementsOf(aws, "BatchJobsDistributedMapPolicy");
+        assertThat(actionsOn(mapRuns, Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())))).containsExactly("states:StartExecution");
         assertThat(all(mapRuns, "Action")).containsExactlyInAnyOrder("states:StartExecution", "states:DescribeExecution",
                 "states:StopExecution", "states:RedriveExecution");
         assertThat(mapRuns.toString()).doesNotContain("Resource=*");
@@ -303,11 +307,11 @@ class BatchJobsStackTest {
                         "source", List.of("aws.s3"),
                         "detail-type", List.of("Object Created"),
                         "detail", Map.of(
-                                "bucket", Map.of("name", List.of(Map.of("Ref", logicalId(awsStack.dataBucket())))),
+                                "bucket", Map.of("name", List.of(Map.of("Ref", logicalId(awsStack, awsStack.dataBucket())))),
                                 "object", Map.of("key", List.of(Map.of("prefix", "batch/input/"))))),
                 "Targets", List.of(Map.of(
                         "Id", Match.anyValue(),
-                        "Arn", Map.of("Ref", logicalId(awsStack.batchJobs())),
+                        "Arn", Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())),
                         "RoleArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("BatchJobsEventsRole.*"), "Arn")),
                         "InputTransformer", Map.of(
                                 "InputPathsMap", Map.of(
@@ -317,17 +321,17 @@ class BatchJobsStackTest {
                                         "detail-object-size", "$.detail.object.size"),
                                 "InputTemplate", "{\"step\":\"claim\",\"bucket\":<detail-bucket-name>,\"key\":<detail-object-key>,"
                                         + "\"etag\":<detail-object-etag>,\"size\":<detail-object-size>}"),
-                        "DeadLetterConfig", Map.of("Arn", arnOf(dlq)),
+                        "DeadLetterConfig", Map.of("Arn", arnOf(awsStack, dlq)),
                         "RetryPolicy", Map.of("MaximumRetryAttempts", 10, "MaximumEventAgeInSeconds", 6 * 3600)))));
         // EventBridge may only start this machine
-        var statements = statementsOf("BatchJobsEventsRoleDefaultPolicy");
+        var statements = statementsOf(aws, "BatchJobsEventsRoleDefaultPolicy");
         assertThat(statements).hasSize(1);
         assertThat(statements.get(0)).containsEntry("Action", "states:StartExecution")
-                .containsEntry("Resource", Map.of("Ref", logicalId(awsStack.batchJobs())));
+                .containsEntry("Resource", Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())));
         // the DLQ is encrypted, TLS only and may receive from this rule
         aws.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true));
         aws.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of(
-                "Queues", List.of(Map.of("Ref", logicalId(dlq))),
+                "Queues", List.of(Map.of("Ref", logicalId(awsStack, dlq))),
                 "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(
                         Match.objectLike(Map.of("Effect", "Deny", "Action", "sqs:*",
                                 "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
@@ -342,27 +346,27 @@ class BatchJobsStackTest {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
-                        "DATA_BUCKET", Map.of("Ref", logicalId(awsStack.dataBucket())),
-                        "JOBS_TABLE", Map.of("Ref", logicalId(awsStack.jobsTable())),
-                        "BATCH_STATE_MACHINE_ARN", Map.of("Ref", logicalId(awsStack.batchJobs())))))));
-        var statements = statementsOf("RegistryFunctionServiceRoleDefaultPolicy");
-        var jobs = arnOf(awsStack.jobsTable());
-        var data = arnOf(awsStack.dataBucket());
+                        "DATA_BUCKET", Map.of("Ref", logicalId(awsStack, awsStack.dataBucket())),
+                        "JOBS_TABLE", Map.of("Ref", logicalId(awsStack, awsStack.jobsTable())),
+                        "BATCH_STATE_MACHINE_ARN", Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())))))));
+        var statements = statementsOf(aws, "RegistryFunctionServiceRoleDefaultPolicy");
+        var jobs = arnOf(awsStack, awsStack.jobsTable());
+        var data = arnOf(awsStack, awsStack.dataBucket());
 
         // batch: claim, read, list; training (TrainingSchedules) adds the lock's release and ending an unlaunched job
         assertThat(actionsOn(statements, jobs)).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
         // Query on both indexes (byModel, all)
-        assertThat(statements.toString()).contains(logicalId(awsStack.jobsTable()) + ", Arn]}, /index/*]");
+        assertThat(statements.toString()).contains(logicalId(awsStack, awsStack.jobsTable()) + ", Arn]}, /index/*]");
         assertThat(actionsOn(statements, objects(data, "*"))).containsExactly("s3:GetObject");
         assertThat(actionsOn(statements, data)).containsExactly("s3:ListBucket");
-        assertThat(actionsOn(statements, Map.of("Ref", logicalId(awsStack.batchJobs())))).containsExactly("states:StartExecution");
+        assertThat(actionsOn(statements, Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())))).containsExactly("states:StartExecution");
         // the one S3 write is a registration's baseline (issue 9): baseline.json under models/ in the models bucket only
-        assertThat(actionsOn(statements, objects(arnOf(awsStack.modelsBucket()), ServingStack.BASELINE_KEYS)))
+        assertThat(actionsOn(statements, objects(arnOf(awsStack, awsStack.modelsBucket()), ServingStack.BASELINE_KEYS)))
                 .containsExactly("s3:PutObject");
         assertThat(statements.stream().filter(st -> listOf(st.get("Action")).stream().anyMatch(a -> a.toString().startsWith("s3:Put")))
                 .flatMap(st -> listOf(st.get("Resource")).stream()).toList())
-                .containsExactly(objects(arnOf(awsStack.modelsBucket()), ServingStack.BASELINE_KEYS));
+                .containsExactly(objects(arnOf(awsStack, awsStack.modelsBucket()), ServingStack.BASELINE_KEYS));
         // the training schedules' rights (a schedule per model, deleted with its spec) are TrainingSchedulesTest's
         assertNoWildcardsOrDeletes(statements.stream().filter(st -> !listOf(st.get("Action")).toString().contains("scheduler:")
                 && !listOf(st.get("Action")).contains("dynamodb:DeleteItem")).toList());
@@ -371,7 +375,7 @@ class BatchJobsStackTest {
     @Test
     void jobsRoutes_shouldGoToTheRegistry_withTheKeyAuthorizerAndAnApiKey() {
         var resources = resources(aws);
-        var registry = logicalId(functionOf("Registry"));
+        var registry = logicalId(awsStack, functionOf("Registry"));
         var found = new ArrayList<String>();
         resources.forEach((id, resource) -> {
             if (!"AWS::ApiGateway::Method".equals(resource.get("Type"))) {
@@ -400,7 +404,7 @@ class BatchJobsStackTest {
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/States", "MetricName", "ExecutionsFailed", "Statistic", "Sum", "Threshold", 1,
                 "ComparisonOperator", "GreaterThanOrEqualToThreshold", "AlarmActions", topic,
-                "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", Map.of("Ref", logicalId(awsStack.batchJobs()))))));
+                "Dimensions", List.of(Map.of("Name", "StateMachineArn", "Value", Map.of("Ref", logicalId(awsStack, awsStack.batchJobs()))))));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/Lambda", "MetricName", "Errors", "Statistic", "Sum", "Threshold", 1, "AlarmActions", topic,
                 "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", Match.stringLikeRegexp("BatchFunction.*"))))));
@@ -414,9 +418,9 @@ class BatchJobsStackTest {
     void outputs_shouldNameTheDataBucketJobsTableMachineAndFunction() {
         var outputs = aws.findOutputs("*");
         assertThat(outputs).containsKeys("DataBucketName", "JobsTableName", "BatchStateMachineArn", "BatchFunctionName");
-        assertThat(outputs.get("DataBucketName").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack.dataBucket())));
-        assertThat(outputs.get("JobsTableName").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack.jobsTable())));
-        assertThat(outputs.get("BatchStateMachineArn").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack.batchJobs())));
+        assertThat(outputs.get("DataBucketName").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack, awsStack.dataBucket())));
+        assertThat(outputs.get("JobsTableName").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack, awsStack.jobsTable())));
+        assertThat(outputs.get("BatchStateMachineArn").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack, awsStack.batchJobs())));
         assertThat(outputs.get("BatchFunctionName").get("Value").toString()).contains("BatchFunction");
     }
 
@@ -457,21 +461,5 @@ class BatchJobsStackTest {
     /** The BatchJobs definition, with the partition as "aws" and any other token as {@code <token>}. */
     private static JsonNode definition(Template template) {
         return Synth.stateMachine(template, "BatchJobs");
-    }
-
-    private Map<String, Object> properties(IConstruct construct) {
-        return Synth.properties(aws, awsStack, construct);
-    }
-
-    private List<Map<String, Object>> statementsOf(String prefix) {
-        return Synth.statementsOf(aws, prefix);
-    }
-
-    private String logicalId(IConstruct resource) {
-        return Synth.logicalId(awsStack, resource);
-    }
-
-    private Map<String, Object> arnOf(IConstruct resource) {
-        return Synth.arnOf(awsStack, resource);
     }
 }

@@ -2,6 +2,10 @@ package io.mlserve.infra;
 
 import static io.mlserve.infra.Synth.actionsOn;
 import static io.mlserve.infra.Synth.all;
+import static io.mlserve.infra.Synth.arnOf;
+import static io.mlserve.infra.Synth.logicalId;
+import static io.mlserve.infra.Synth.properties;
+import static io.mlserve.infra.Synth.statementsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -15,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
-import software.constructs.IConstruct;
 
 /**
  * The prediction log's spill (issue 11) as AWS would run it: the encrypted, TLS-only spill queue and its DLQ, who may
@@ -39,7 +42,7 @@ class PredictionSpillStackTest {
 
     @Test
     void spillQueue_shouldBeEncryptedTlsOnlyAndKeepRowsTwoWeeks_withADlqAfter50Receives() {
-        var spill = logicalId(awsStack.predictionSpill());
+        var spill = logicalId(awsStack, awsStack.predictionSpill());
         aws.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600,
@@ -47,7 +50,7 @@ class PredictionSpillStackTest {
                 "VisibilityTimeout", 150,
                 "RedrivePolicy", Map.of("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("PredictionSpillDlq.*"), "Arn")),
                         "maxReceiveCount", ServingStack.SPILL_MAX_RECEIVES)));
-        assertThat(properties(awsStack.predictionSpill())).containsKey("RedrivePolicy");
+        assertThat(properties(aws, awsStack, awsStack.predictionSpill())).containsKey("RedrivePolicy");
         // the DLQ: encrypted and kept 14 days as well
         aws.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true, "MessageRetentionPeriod", 14 * 24 * 3600,
                 "RedrivePolicy", Match.absent()));
@@ -63,14 +66,14 @@ class PredictionSpillStackTest {
 
     @Test
     void predictAndBatch_shouldKnowTheSpill_andMayOnlySendToIt() {
-        var queueUrl = Map.of("Ref", logicalId(awsStack.predictionSpill()));
+        var queueUrl = Map.of("Ref", logicalId(awsStack, awsStack.predictionSpill()));
         for (var handler : List.of("io.mlserve.function.predict.PredictHandler::handleRequest",
                 "io.mlserve.function.batch.BatchHandler::handleRequest")) {
             aws.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
                     "Environment", Map.of("Variables", Match.objectLike(Map.of("PREDICTION_SPILL_QUEUE_URL", queueUrl)))));
         }
         for (var prefix : List.of("PredictFunctionServiceRoleDefaultPolicy", "BatchFunctionServiceRoleDefaultPolicy")) {
-            var onSpill = actionsOn(statementsOf(prefix), arnOf(awsStack.predictionSpill()));
+            var onSpill = actionsOn(statementsOf(aws, prefix), arnOf(awsStack, awsStack.predictionSpill()));
             assertThat(onSpill).as(prefix).contains("sqs:SendMessage")
                     .noneMatch(a -> a.startsWith("sqs:Receive") || a.startsWith("sqs:Delete") || a.startsWith("sqs:Purge"));
         }
@@ -86,10 +89,10 @@ class PredictionSpillStackTest {
                         "PREDICTIONS_TABLE", Match.anyValue(),
                         "REGISTRY_TABLE", Match.anyValue(),
                         "PREDICTION_LOG_TTL_DAYS", ServingStack.PREDICTION_LOG_TTL_DAYS,
-                        "PREDICTION_SPILL_QUEUE_URL", Map.of("Ref", logicalId(awsStack.predictionSpill())))))));
+                        "PREDICTION_SPILL_QUEUE_URL", Map.of("Ref", logicalId(awsStack, awsStack.predictionSpill())))))));
         aws.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "EventSourceArn", arnOf(awsStack.predictionSpill()),
-                "FunctionName", Map.of("Ref", logicalId(awsStack.logReplay().function())),
+                "EventSourceArn", arnOf(awsStack, awsStack.predictionSpill()),
+                "FunctionName", Map.of("Ref", logicalId(awsStack, awsStack.logReplay().function())),
                 "BatchSize", 5,
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "ScalingConfig", Map.of("MaximumConcurrency", 2)));
@@ -97,11 +100,11 @@ class PredictionSpillStackTest {
 
     @Test
     void logReplay_shouldOnlyPutItems_neverOverwriteByBatchOrDeleteOrUpdate() {
-        var statements = statementsOf("LogReplayFunctionServiceRoleDefaultPolicy");
-        var predictions = arnOf(awsStack.predictionsTable());
+        var statements = statementsOf(aws, "LogReplayFunctionServiceRoleDefaultPolicy");
+        var predictions = arnOf(awsStack, awsStack.predictionsTable());
         assertThat(actionsOn(statements, predictions)).containsExactly("dynamodb:PutItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.registryTable()))).containsExactly("dynamodb:GetItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.predictionSpill())))
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.registryTable()))).containsExactly("dynamodb:GetItem");
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.predictionSpill())))
                 .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility")
                 .doesNotContain("sqs:SendMessage", "sqs:PurgeQueue");
         assertThat(all(statements, "Action")).noneMatch(a -> a.contains("*"))
@@ -117,7 +120,7 @@ class PredictionSpillStackTest {
                 "Threshold", ServingStack.SPILL_AGE_ALARM.toSeconds().intValue(), "ComparisonOperator", "GreaterThanOrEqualToThreshold",
                 "AlarmActions", topic,
                 "Dimensions", List.of(Map.of("Name", "QueueName",
-                        "Value", Map.of("Fn::GetAtt", List.of(logicalId(awsStack.predictionSpill()), "QueueName"))))));
+                        "Value", Map.of("Fn::GetAtt", List.of(logicalId(awsStack, awsStack.predictionSpill()), "QueueName"))))));
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/SQS", "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1, "AlarmActions", topic,
                 "Dimensions", List.of(Map.of("Name", "QueueName",
@@ -125,7 +128,7 @@ class PredictionSpillStackTest {
         aws.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "AWS/Lambda", "MetricName", "Errors", "Statistic", "Sum", "Threshold", 1, "AlarmActions", topic,
                 "Dimensions", List.of(Map.of("Name", "FunctionName",
-                        "Value", Map.of("Ref", logicalId(awsStack.logReplay().function()))))));
+                        "Value", Map.of("Ref", logicalId(awsStack, awsStack.logReplay().function()))))));
     }
 
     @Test
@@ -155,21 +158,5 @@ class PredictionSpillStackTest {
         var ids = aws.findResources(type).keySet().stream().filter(id -> id.startsWith(prefix)).toList();
         assertThat(ids).as("%s %s*", type, prefix).hasSize(1);
         return ids.get(0);
-    }
-
-    private Map<String, Object> properties(IConstruct construct) {
-        return Synth.properties(aws, awsStack, construct);
-    }
-
-    private List<Map<String, Object>> statementsOf(String prefix) {
-        return Synth.statementsOf(aws, prefix);
-    }
-
-    private String logicalId(IConstruct resource) {
-        return Synth.logicalId(awsStack, resource);
-    }
-
-    private Map<String, Object> arnOf(IConstruct resource) {
-        return Synth.arnOf(awsStack, resource);
     }
 }

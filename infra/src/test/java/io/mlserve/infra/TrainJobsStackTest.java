@@ -2,8 +2,12 @@ package io.mlserve.infra;
 
 import static io.mlserve.infra.Synth.actionsOn;
 import static io.mlserve.infra.Synth.all;
+import static io.mlserve.infra.Synth.arnOf;
 import static io.mlserve.infra.Synth.listOf;
+import static io.mlserve.infra.Synth.logicalId;
 import static io.mlserve.infra.Synth.objects;
+import static io.mlserve.infra.Synth.properties;
+import static io.mlserve.infra.Synth.statementsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -19,7 +23,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
-import software.constructs.IConstruct;
 
 /**
  * Training (issue 8) as AWS would run it: the train function, its least-privilege role and the TrainJobs state
@@ -67,16 +70,16 @@ class TrainJobsStackTest {
     void trainFunction_shouldKnowTheMachinesArn_withoutReferencingIt() {
         // the name is fixed so the ARN can be built: a Ref to the machine would make function ↔ machine a cycle
         aws.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of("StateMachineName", "MlServe-TrainJobs"));
-        var variables = JSON.valueToTree(properties(awsStack.training().trainFunction.function())).at("/Environment/Variables");
+        var variables = JSON.valueToTree(properties(aws, awsStack, awsStack.training().trainFunction.function())).at("/Environment/Variables");
         assertThat(variables.path("TRAIN_STATE_MACHINE_ARN").toString()).contains(":states:", ":stateMachine:MlServe-TrainJobs")
-                .doesNotContain(logicalId(awsStack.training().trainJobs));
+                .doesNotContain(logicalId(awsStack, awsStack.training().trainJobs));
     }
 
     @Test
     void trainRole_shouldReadTrainingDataOnly_writeModelsAndStagingOnly_andDeleteNothingButItsLocksAndSchedules() {
-        var statements = statementsOf("TrainingTrainFunctionServiceRoleDefaultPolicy");
-        var data = arnOf(awsStack.dataBucket());
-        var models = arnOf(awsStack.modelsBucket());
+        var statements = statementsOf(aws, "TrainingTrainFunctionServiceRoleDefaultPolicy");
+        var data = arnOf(awsStack, awsStack.dataBucket());
+        var models = arnOf(awsStack, awsStack.modelsBucket());
 
         assertThat(actionsOn(statements, objects(data, "training/*"))).containsExactly("s3:GetObject");
         assertThat(actionsOn(statements, objects(data, "*"))).isEmpty();
@@ -89,11 +92,11 @@ class TrainJobsStackTest {
         assertThat(actionsOn(statements, objects(models, "staging/*")))
                 .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload");
         assertThat(actionsOn(statements, objects(models, "*"))).isEmpty();
-        assertThat(actionsOn(statements, arnOf(awsStack.jobsTable()))).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query",
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.jobsTable()))).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query",
                 "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.registryTable())))
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.registryTable())))
                 .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem");
-        assertThat(actionsOn(statements, arnOf(awsStack.predictionsTable()))).isEmpty();
+        assertThat(actionsOn(statements, arnOf(awsStack, awsStack.predictionsTable()))).isEmpty();
         assertThat(statements.toString()).contains("events:PutEvents", "event-bus/default", "states:StartExecution",
                 "stateMachine:MlServe-TrainJobs", "scheduler:DeleteSchedule", "schedule/mlserve-MlServe/*");
         var actions = all(statements, "Action");
@@ -155,7 +158,7 @@ class TrainJobsStackTest {
 
     @Test
     void modelsBucket_shouldExpireStagedCandidates_only() {
-        var rules = JSON.valueToTree(properties(awsStack.modelsBucket())).at("/LifecycleConfiguration/Rules");
+        var rules = JSON.valueToTree(properties(aws, awsStack, awsStack.modelsBucket())).at("/LifecycleConfiguration/Rules");
         assertThat(rules).hasSize(1);
         assertThat(rules.get(0).path("Prefix").asText()).isEqualTo("staging/");
         assertThat(rules.get(0).path("ExpirationInDays").asInt()).isEqualTo(7);
@@ -164,7 +167,7 @@ class TrainJobsStackTest {
     @Test
     void outputs_shouldNameTheTrainMachineAndFunction() {
         var outputs = aws.findOutputs("*");
-        assertThat(outputs.get("TrainStateMachineArn").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack.training().trainJobs)));
+        assertThat(outputs.get("TrainStateMachineArn").get("Value")).isEqualTo(Map.of("Ref", logicalId(awsStack, awsStack.training().trainJobs)));
         assertThat(outputs.get("TrainFunctionName").get("Value").toString()).contains("TrainingTrainFunction");
     }
 
@@ -179,21 +182,5 @@ class TrainJobsStackTest {
     /** The TrainJobs definition, with the partition as "aws" and any other token as {@code <token>}. */
     private static JsonNode definition(Template template) {
         return Synth.stateMachine(template, "TrainingTrainJobs");
-    }
-
-    private Map<String, Object> properties(IConstruct construct) {
-        return Synth.properties(aws, awsStack, construct);
-    }
-
-    private List<Map<String, Object>> statementsOf(String prefix) {
-        return Synth.statementsOf(aws, prefix);
-    }
-
-    private String logicalId(IConstruct resource) {
-        return Synth.logicalId(awsStack, resource);
-    }
-
-    private Map<String, Object> arnOf(IConstruct resource) {
-        return Synth.arnOf(awsStack, resource);
     }
 }
