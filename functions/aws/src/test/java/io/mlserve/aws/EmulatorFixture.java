@@ -21,9 +21,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The emulator as the {@code *IT} tests reach it: its endpoint ({@code AWS_ENDPOINT_URL}, default :4566; the test is
  * skipped when nothing answers there), clients with the emulator's test credentials, and the two table shapes they
- * create (a {@code pk, sk} table, and the prediction log with both indexes the stack defines).
+ * create (a {@code pk, sk} table, and the prediction log with both indexes the stack defines; the log-write
+ * benchmark creates its table here too).
  */
-final class EmulatorFixture {
+public final class EmulatorFixture {
     private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
     private EmulatorFixture() {}
@@ -54,7 +55,7 @@ final class EmulatorFixture {
     }
 
     /** Creates a prediction-log table (keys {@code pk, sk}, both model indexes the stack defines) and waits until it exists. */
-    static void createLogTable(DynamoDbClient dynamoDb, String table) {
+    public static void createLogTable(DynamoDbClient dynamoDb, String table) {
         dynamoDb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("model"), attribute("modelShard"))
                 .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))

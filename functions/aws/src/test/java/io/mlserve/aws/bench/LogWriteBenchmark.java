@@ -1,6 +1,7 @@
 package io.mlserve.aws.bench;
 
 import io.mlserve.aws.DynamoDbPredictionLog;
+import io.mlserve.aws.EmulatorFixture;
 import io.mlserve.aws.PredictionLogSchema;
 import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.store.LogShards;
@@ -25,17 +26,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -71,7 +64,7 @@ public final class LogWriteBenchmark {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                     .httpClient(UrlConnectionHttpClient.builder().build())
                     .build();
-            createTable(target, table);
+            EmulatorFixture.createLogTable(target, table);
         } else {
             target = new Sink();
         }
@@ -148,28 +141,6 @@ public final class LogWriteBenchmark {
 
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static void createTable(DynamoDbClient dynamoDb, String table) {
-        dynamoDb.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("model"), attribute("modelShard"))
-                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
-                .globalSecondaryIndexes(index(PredictionLogSchema.BY_MODEL_INDEX, "model"),
-                        index(PredictionLogSchema.BY_MODEL_SHARD_INDEX, "modelShard")));
-        dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
-    }
-
-    private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
-    }
-
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-    }
-
-    private static GlobalSecondaryIndex index(String name, String partition) {
-        return GlobalSecondaryIndex.builder().indexName(name).keySchema(key(partition, KeyType.HASH), key("sk", KeyType.RANGE))
-                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
     }
 
     /**
