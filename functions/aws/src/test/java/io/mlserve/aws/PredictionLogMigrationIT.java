@@ -9,14 +9,12 @@ import io.mlserve.core.store.PredictionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code mlserve migrate-log}'s rewrite against the DynamoDB emulator ({@code AWS_ENDPOINT_URL}, default :4566;
@@ -54,34 +52,15 @@ class PredictionLogMigrationIT {
         }
     }
 
-    /** An item exactly as the writer wrote it before sharding. */
-    private static Map<String, AttributeValue> legacyItem(String version, String requestId, int row, Instant at) {
-        var ts = PredictionLogSchema.SORTABLE_TIME.format(at);
-        var item = new HashMap<String, AttributeValue>();
-        item.put("pk", AttributeValue.fromS("iris#" + version));
-        item.put("sk", AttributeValue.fromS(ts + "#" + requestId + "#" + String.format("%05d", row)));
-        item.put("model", AttributeValue.fromS("iris"));
-        item.put("version", AttributeValue.fromS(version));
-        item.put("requestId", AttributeValue.fromS(requestId));
-        item.put("row", AttributeValue.fromN(Integer.toString(row)));
-        item.put("ts", AttributeValue.fromS(ts));
-        item.put("inputs", AttributeValues.of(Map.of("x", (double) row)));
-        item.put("output", AttributeValues.of(Map.of("label", "setosa")));
-        item.put("latencyMs", AttributeValue.fromN("2.5"));
-        item.put("source", AttributeValue.fromS("api"));
-        item.put("expiresAt", AttributeValue.fromN("1790000000"));
-        return item;
-    }
-
     @Test
     void migration_shouldMakeLegacyRowsReadableOnceEach_andBeIdempotent() {
         // GIVEN 60 legacy rows (v1: 40, v2: 20) and 12 rows the sharded writer wrote since the deploy
         for (int i = 0; i < 40; i++) {
-            var item = legacyItem("1", "old-" + i / 4, i % 4, T0.plusSeconds(i));
+            var item = PredictionLogMigrationTest.legacyItem("1", "old-" + i / 4, i % 4, T0.plusSeconds(i));
             dynamoDb.putItem(b -> b.tableName(TABLE).item(item));
         }
         for (int i = 0; i < 20; i++) {
-            var item = legacyItem("2", "old2-" + i, 0, T0.plusSeconds(i));
+            var item = PredictionLogMigrationTest.legacyItem("2", "old2-" + i, 0, T0.plusSeconds(i));
             dynamoDb.putItem(b -> b.tableName(TABLE).item(item));
         }
         var fresh = new ArrayList<PredictionRecord>();

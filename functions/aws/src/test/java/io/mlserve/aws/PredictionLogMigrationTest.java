@@ -20,8 +20,8 @@ class PredictionLogMigrationTest {
     /** v1 was registered before sharding (1 shard); v2 with 4. */
     private final LogShards shards = version -> version.version().equals("2") ? 4 : 1;
 
-    /** An item exactly as the writer wrote it before sharding. */
-    private static Map<String, AttributeValue> legacyItem(String version, String requestId, int row, Instant at) {
+    /** An item exactly as the writer wrote it before sharding (the IT writes these too). */
+    static Map<String, AttributeValue> legacyItem(String version, String requestId, int row, Instant at) {
         var ts = PredictionLogSchema.SORTABLE_TIME.format(at);
         var item = new HashMap<String, AttributeValue>();
         item.put("pk", AttributeValue.fromS("iris#" + version));
