@@ -28,20 +28,30 @@ public final class PredictionIdBench {
         for (int i = 0; i < records.length; i++) {
             records[i] = new PredictionRecord(model, requestIds[i], i % 3, at, Map.of(), Map.of(), 1, "api", null);
         }
+        // one row per request (each id a new request id), and 100 rows of one request, on 4 shards
+        var batch = new PredictionRecord[100];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = new PredictionRecord(model, requestIds[0], i, at, Map.of(), Map.of(), 1, "api", null);
+        }
+        run("1 row per request   ", records, perRound, rounds);
+        run("100 rows of a request", batch, perRound, rounds);
+    }
+
+    private static void run(String label, PredictionRecord[] records, int perRound, int rounds) {
         long sink = 0;
         for (int i = 0; i < 2 * perRound; i++) { // warm-up: C1 compiles everything on the path
-            sink += PredictionId.of(records[i & 63], 4).encode().length();
+            sink += PredictionId.of(records[i % records.length], 4).encode().length();
         }
         var ns = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < perRound; i++) {
-                sink += PredictionId.of(records[i & 63], 4).encode().length();
+                sink += PredictionId.of(records[i % records.length], 4).encode().length();
             }
             ns[r] = (System.nanoTime() - t0) / (double) perRound;
         }
         Arrays.sort(ns);
-        System.out.printf("PredictionId.of(...).encode(): median %.0f ns/id (min %.0f, max %.0f) over %d rounds of %d; sink %d%n",
-                ns[rounds / 2], ns[0], ns[rounds - 1], rounds, perRound, sink);
+        System.out.printf("%s PredictionId.of(...).encode(): median %.0f ns/id (min %.0f, max %.0f) over %d rounds of %d; sink %d%n",
+                label, ns[rounds / 2], ns[0], ns[rounds - 1], rounds, perRound, sink);
     }
 }

@@ -73,6 +73,25 @@ class PredictionIdTest {
         }
     }
 
+    @Test
+    void encode_shouldEqualTheStringBasedEncoding_forTheRowsOfOneRequest_acrossShards() {
+        // GIVEN the rows of requests sharing their first hashed block (reused) or not, on 1, 8 and 64 shards
+        var at = Instant.ofEpochMilli(1796379330123L);
+        for (var requestId : new String[] {"3f2a9c1e-7b4d-4c1a-9e2f-0123456789ab", "3f2a9c1e-7b4d-4c1a-9e2f-ffffffffffff", "r"}) {
+            for (int shards : new int[] {1, 8, 64}) {
+                for (int row = 0; row < 300; row++) {
+                    // WHEN
+                    var id = new PredictionId(new ModelRef("clf4", "3"), LogShards.shardOf(requestId, row, shards), at,
+                            requestId, row);
+
+                    // THEN
+                    assertThat(id.encode()).isEqualTo(stringBased(id));
+                    assertThat(PredictionId.decode(id.encode())).contains(id);
+                }
+            }
+        }
+    }
+
     /** encode as first shipped: String concatenation, getBytes, Base64 Strings. */
     private static String stringBased(PredictionId id) {
         var payload = ("p1|" + id.model().name() + "|" + id.model().version() + "|" + id.shard() + "|"
