@@ -44,13 +44,25 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
 
     /**
      * Built once per predicted row, so without intermediate Strings: the payload's UTF-8 bytes go into a per-thread
-     * buffer, the check is hashed from it with a per-thread digest, and both are base64url-encoded into one byte
-     * buffer that becomes the (Latin-1) String. The result is exactly {@code base64url(payload) "." base64url(check)}
-     * as documented above, so the format and {@link #decode} are unchanged.
+     * buffer, the check is hashed from it, and both are base64url-encoded into one byte buffer that becomes the
+     * (Latin-1) String. The result is exactly {@code base64url(payload) "." base64url(check)} as documented above, so
+     * the format and {@link #decode} are unchanged.
      *
      * @return the opaque id
      */
     public String encode() {
+        return encode(PLAIN_SHA256);
+    }
+
+    /**
+     * Whether the JIT is C1 only ({@code -XX:TieredStopAtLevel=1}, Lambda's java21 default, shown as
+     * "emulated-client" in {@code java.vm.info}): there the JDK's SHA-256 gets no intrinsic and a plain one with a
+     * reused first block is ~2× cheaper per id; under C2 the JDK's intrinsic is ~2.5× cheaper than the plain one.
+     */
+    private static final boolean PLAIN_SHA256 = System.getProperty("java.vm.info", "").contains("emulated-client");
+
+    /** @param plainSha256 hash with {@link Scratch#plainSha256} instead of the JDK's digest (tests run both) */
+    String encode(boolean plainSha256) {
         var scratch = SCRATCH.get();
         var name = model.name();
         var version = model.version();
@@ -85,7 +97,11 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
         var out = scratch.out;
         int at = base64url(m, PREFIX.length, payload, out, 0); // before hashing: the padding goes after the payload
         out[at++] = '.';
-        scratch.sha256(n, shard);
+        if (plainSha256) {
+            scratch.plainSha256(n, shard);
+        } else {
+            scratch.jdkSha256(n);
+        }
         at = base64url(scratch.check, 0, CHECK_BYTES, out, at);
         return new String(out, 0, at, StandardCharsets.ISO_8859_1); // base64url is ASCII: one copy, a compact String
     }
@@ -138,8 +154,23 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
         private final byte[][] firstBlocks = new byte[64][];
         private final int[][] afterFirstBlock = new int[64][];
 
+        private final MessageDigest jdk = sha256();
+        private final byte[] hash = new byte[32];
+
+        /** Hashes message[0, length) into {@link #check} with the JDK's digest (an intrinsic under C2). */
+        void jdkSha256(int length) {
+            jdk.reset();
+            jdk.update(message, 0, length);
+            try {
+                jdk.digest(hash, 0, hash.length);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException("SHA-256 fills 32 bytes", e);
+            }
+            System.arraycopy(hash, 0, check, 0, CHECK_BYTES);
+        }
+
         /** Hashes message[0, length) (padding it in place) into {@link #check}. */
-        void sha256(int length, int shard) {
+        void plainSha256(int length, int shard) {
             var m = message;
             int padded = (length + 9 + 63) & ~63;
             m[length] = (byte) 0x80;
@@ -260,17 +291,28 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
 
     /** Writes {@code v} in decimal as {@link Long#toString(long)} does; @return the position after it. */
     private static int decimal(byte[] to, int at, long v) {
-        if (v < 0) { // not ours (shards, rows and times are not negative), written as Long.toString would
+        if (v < 0 || v >= 1_000_000_000_000_000_000L) { // not ours (shards, rows and times are 0..~2e12)
             return utf8(to, at, Long.toString(v));
         }
+        if (v < 1_000_000_000L) {
+            return decimal(to, at, (int) v, 1);
+        }
+        long high = v / 1_000_000_000L; // the one long division: C1 does not turn division by a constant into a multiply
+        at = decimal(to, at, (int) high, 1);
+        return decimal(to, at, (int) (v - high * 1_000_000_000L), 9);
+    }
+
+    /** Writes {@code x} (0..999,999,999) with at least {@code minDigits} digits (zeros in front); @return the position after it. */
+    private static int decimal(byte[] to, int at, int x, int minDigits) {
         int digits = 1;
-        for (long rest = v / 10; rest != 0; rest /= 10) {
+        for (int power = 10; digits < 9 && x >= power; power *= 10) {
             digits++;
         }
-        int end = at + digits;
+        int end = at + Math.max(digits, minDigits);
         for (int i = end - 1; i >= at; i--) {
-            to[i] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
+            int quotient = (int) ((x * 0xCCCCCCCDL) >>> 35); // x / 10, exact for 0 <= x < 2^32
+            to[i] = (byte) ('0' + x - quotient * 10);
+            x = quotient;
         }
         return end;
     }

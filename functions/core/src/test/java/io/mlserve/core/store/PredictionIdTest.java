@@ -47,6 +47,8 @@ class PredictionIdTest {
 
         // WHEN / THEN
         assertThat(id.encode()).isEqualTo("cDF8aXJpc3wxLjJ8M3wxNzk2Mzc5MzMwMTIzfDNmMmE5YzFlLTdiNGR8MTc.KEVfMsehtzS_");
+        assertThat(id.encode(true)).isEqualTo(id.encode());
+        assertThat(id.encode(false)).isEqualTo(id.encode());
         assertThat(PredictionId.decode("cDF8aXJpc3wxLjJ8M3wxNzk2Mzc5MzMwMTIzfDNmMmE5YzFlLTdiNGR8MTc.KEVfMsehtzS_")).contains(id);
     }
 
@@ -55,8 +57,9 @@ class PredictionIdTest {
         // GIVEN payload lengths over all residues mod 3, long and non-ASCII request ids, extreme numbers
         var requestIds = new String[] {"", "a", "ab", "abc", "3f2a9c1e-7b4d-4c1a-9e2f-0123456789ab", "x".repeat(300),
             "job-42:0-999", "réq-ü", "日本語", "emoji-\uD83D\uDE00", "lone-\uD800-surrogate"};
-        long[] times = {0, 1, 1796379330123L, Long.MAX_VALUE, -1, Long.MIN_VALUE};
-        int[] rows = {0, 9, 10, 99_999, Integer.MAX_VALUE};
+        long[] times = {0, 1, 1796379330123L, 999_999_999L, 1_000_000_000L, 1_000_000_001L, 999_999_999_999_999_999L,
+            1_000_000_000_000_000_000L, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        int[] rows = {0, 9, 10, 99_999, 100_000, 999_999_999, 1_000_000_000, Integer.MAX_VALUE};
         for (var requestId : requestIds) {
             for (long time : times) {
                 for (int row : rows) {
@@ -66,7 +69,8 @@ class PredictionIdTest {
                         var id = new PredictionId(model, row % 64, Instant.ofEpochMilli(time), requestId, row);
 
                         // THEN
-                        assertThat(id.encode()).isEqualTo(stringBased(id));
+                        assertThat(id.encode(true)).isEqualTo(stringBased(id)); // plain SHA-256 (C1)
+                    assertThat(id.encode(false)).isEqualTo(stringBased(id)); // the JDK's
                     }
                 }
             }
@@ -85,7 +89,8 @@ class PredictionIdTest {
                             requestId, row);
 
                     // THEN
-                    assertThat(id.encode()).isEqualTo(stringBased(id));
+                    assertThat(id.encode(true)).isEqualTo(stringBased(id)); // plain SHA-256 (C1)
+                    assertThat(id.encode(false)).isEqualTo(stringBased(id)); // the JDK's
                     assertThat(PredictionId.decode(id.encode())).contains(id);
                 }
             }
