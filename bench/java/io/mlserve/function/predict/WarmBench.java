@@ -152,7 +152,7 @@ public final class WarmBench {
         }
 
         @Override
-        public Optional<StoredModel> fetch(ModelRef ref) {
+        public Optional<StoredModel> fetch(ModelRef ref, Map<String, String> objectVersions) { // one copy per folder
             var dir = root.resolve(ref.name());
             try {
                 return Files.isDirectory(dir)
@@ -211,6 +211,11 @@ public final class WarmBench {
         @Override
         public List<AuditEntry> audit(String name) {
             return List.of();
+        }
+
+        @Override
+        public void pinObjectVersions(RegisteredVersion version, Map<String, String> objectVersions, AuditEntry audit) {
+            throw new UnsupportedOperationException();
         }
     }
 
