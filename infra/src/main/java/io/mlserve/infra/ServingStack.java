@@ -45,6 +45,7 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
@@ -81,7 +82,6 @@ import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.DistributedMap;
-import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -587,27 +587,13 @@ public final class ServingStack extends Stack {
         // claim = conditional Put; start/finish/details = Update; the counts = a transaction of Put + Update; find = Get
         jobsTable.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem");
 
-        var input = new java.util.LinkedHashMap<String, Object>();
-        input.put("step", "file");
-        input.put("bucket", EventField.fromPath("$.detail.bucket.name"));
-        input.put("key", EventField.fromPath("$.detail.object.key"));
-        input.put("etag", EventField.fromPath("$.detail.object.etag"));
-        Rule.Builder.create(this, "FeedbackUploads")
-                .description("mlserve: a CSV uploaded under feedback/<model>/ of the data bucket becomes a feedback job")
-                .eventPattern(EventPattern.builder()
-                        .source(List.of("aws.s3"))
-                        .detailType(List.of("Object Created"))
-                        .detail(Map.of(
-                                "bucket", Map.of("name", List.of(dataBucket.getBucketName())),
-                                "object", Map.of("key", software.amazon.awscdk.services.events.Match.prefix(FEEDBACK_PREFIX))))
-                        .build())
-                .targets(List.of(new LambdaFunction(role, LambdaFunctionProps.builder()
-                        .event(RuleTargetInput.fromObject(input))
+        dataUploadRule("FeedbackUploads", "mlserve: a CSV uploaded under feedback/<model>/ of the data bucket becomes a feedback job",
+                FEEDBACK_PREFIX, new LambdaFunction(role, LambdaFunctionProps.builder()
+                        .event(RuleTargetInput.fromObject(uploadedObject("file", false)))
                         .deadLetterQueue(deadLetterQueue("FeedbackUploadsDlq"))
                         .retryAttempts(4)
                         .maxEventAge(Duration.hours(6))
-                        .build())))
-                .build();
+                        .build()));
         // a run that still fails (the job records why; this keeps the event) goes to an alarmed queue
         role.configureAsyncInvoke(EventInvokeConfigOptions.builder()
                 .onFailure(new SqsDestination(deadLetterQueue("FeedbackFailures")))
@@ -741,17 +727,8 @@ public final class ServingStack extends Stack {
         var flow = new Construct(this, "BatchFlow"); // the states' scope: keeps their ids apart from the stack's
         var fn = batch.function();
 
-        var failed = Fail.Builder.create(flow, "Failed")
-                .error("BatchJobFailed")
-                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
-                .build();
-        var failJob = lambdaStep(flow, "FailJob", fn, ordered(
-                "step", "fail",
-                "jobId", JsonPath.stringAt("$.jobId"),
-                "error", JsonPath.stringAt("$.error.Error"),
-                "cause", JsonPath.stringAt("$.error.Cause")), true);
-        failJob.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).build());
-        failJob.next(failed);
+        var fail = JobSteps.failSteps(flow, fn, "FailJob", "Failed", "BatchJobFailed", true);
+        var failJob = fail.failJob();
 
         var claim = lambdaStep(flow, "Claim", fn, ordered(
                 "step", "claim",
@@ -761,7 +738,7 @@ public final class ServingStack extends Stack {
                 "size", JsonPath.numberAt("$.size")));
         // Before the claim there is no job to mark FAILED (and no jobId for the fail step, whose
         // parameters would then raise an uncatchable States.Runtime): a failed claim fails the execution.
-        claim.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
+        claim.addCatch(fail.failed(), CatchProps.builder().errors(List.of("States.ALL")).resultPath("$.error").build());
         var plan = lambdaStep(flow, "Plan", fn, ordered("step", "plan", "jobId", JsonPath.stringAt("$.jobId")));
         plan.addCatch(failJob, catchToFailStep());
         var finalizeJob = lambdaStep(flow, "Finalize", fn, ordered("step", "finalize", "jobId", JsonPath.stringAt("$.jobId")));
@@ -771,17 +748,7 @@ public final class ServingStack extends Stack {
         // A failed child fails the map with States.ExceedToleratedFailureThreshold and a generic cause
         // (on AWS and on the emulator): the range's own reason would be lost. So the child hands it to
         // the fail step itself; the job ends FAILED with it, and the outer fail step is then a no-op.
-        var rangeFailed = Fail.Builder.create(flow, "RangeFailed")
-                .error("RangeFailed")
-                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
-                .build();
-        var failRange = lambdaStep(flow, "FailRange", fn, ordered(
-                "step", "fail",
-                "jobId", JsonPath.stringAt("$.jobId"),
-                "error", JsonPath.stringAt("$.error.Error"),
-                "cause", JsonPath.stringAt("$.error.Cause")), true);
-        failRange.addCatch(rangeFailed, CatchProps.builder().errors(List.of("States.ALL")).build());
-        failRange.next(rangeFailed);
+        var failRange = JobSteps.failSteps(flow, fn, "FailRange", "RangeFailed", "RangeFailed", true).failJob();
         range.addCatch(failRange, catchToFailStep());
         var ranges = DistributedMap.Builder.create(flow, "Ranges")
                 .itemReader(new S3JsonItemReader(S3FileItemReaderProps.builder()
@@ -859,28 +826,41 @@ public final class ServingStack extends Stack {
      */
     private void batchUploadRule() {
         var dlq = deadLetterQueue("BatchUploadsDlq");
-        var input = new java.util.LinkedHashMap<String, Object>();
-        input.put("step", "claim");
-        input.put("bucket", EventField.fromPath("$.detail.bucket.name"));
-        input.put("key", EventField.fromPath("$.detail.object.key"));
-        input.put("etag", EventField.fromPath("$.detail.object.etag"));
-        input.put("size", EventField.fromPath("$.detail.object.size"));
-        Rule.Builder.create(this, "BatchUploads")
-                .description("mlserve: a file uploaded under batch/input/ of the data bucket becomes a batch job")
+        dataUploadRule("BatchUploads", "mlserve: a file uploaded under batch/input/ of the data bucket becomes a batch job", INPUT_PREFIX,
+                new SfnStateMachine(batchJobs, SfnStateMachineProps.builder()
+                        .input(RuleTargetInput.fromObject(uploadedObject("claim", true)))
+                        .deadLetterQueue(dlq)
+                        .retryAttempts(10)
+                        .maxEventAge(Duration.hours(6))
+                        .build()));
+    }
+
+    /** S3 "Object Created" under {@code prefix} of the data bucket (EventBridge notifications) → {@code target}. */
+    private void dataUploadRule(String id, String description, String prefix, IRuleTarget target) {
+        Rule.Builder.create(this, id)
+                .description(description)
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.s3"))
                         .detailType(List.of("Object Created"))
                         .detail(Map.of(
                                 "bucket", Map.of("name", List.of(dataBucket.getBucketName())),
-                                "object", Map.of("key", software.amazon.awscdk.services.events.Match.prefix(INPUT_PREFIX))))
+                                "object", Map.of("key", software.amazon.awscdk.services.events.Match.prefix(prefix))))
                         .build())
-                .targets(List.of(new SfnStateMachine(batchJobs, SfnStateMachineProps.builder()
-                        .input(RuleTargetInput.fromObject(input))
-                        .deadLetterQueue(dlq)
-                        .retryAttempts(10)
-                        .maxEventAge(Duration.hours(6))
-                        .build())))
+                .targets(List.of(target))
                 .build();
+    }
+
+    /** The uploaded object as the job's first step reads it: step, bucket, key, etag (and size). */
+    private static Map<String, Object> uploadedObject(String step, boolean withSize) {
+        var input = new java.util.LinkedHashMap<String, Object>();
+        input.put("step", step);
+        input.put("bucket", EventField.fromPath("$.detail.bucket.name"));
+        input.put("key", EventField.fromPath("$.detail.object.key"));
+        input.put("etag", EventField.fromPath("$.detail.object.etag"));
+        if (withSize) {
+            input.put("size", EventField.fromPath("$.detail.object.size"));
+        }
+        return input;
     }
 
     /** An encrypted, TLS-only queue that keeps failed events for the 14 days SQS allows at most. */

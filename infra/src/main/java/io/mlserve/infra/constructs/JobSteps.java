@@ -7,6 +7,7 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
@@ -48,6 +49,38 @@ public final class JobSteps {
                 .backoffRate(2)
                 .build());
         return step;
+    }
+
+    /**
+     * The end a job's failures go to: the function's {@code fail} step records the caught error as the job's reason (so
+     * no job stays RUNNING), then the Fail state ends the execution; a fail step that fails itself still ends there.
+     *
+     * @param failJob the fail step, to catch into with {@link #toFailStep()}
+     * @param failed the Fail state, for what fails before there is a job to mark
+     */
+    public record FailSteps(LambdaInvoke failJob, Fail failed) {}
+
+    /**
+     * @param failJobId the fail step's id, e.g. {@code FailJob}
+     * @param failedId the Fail state's id, e.g. {@code Failed}
+     * @param error the Fail state's error name, e.g. {@code BatchJobFailed}
+     * @param retryTimeouts as {@link #invoke}
+     * @return the fail step chained to its Fail state
+     */
+    public static FailSteps failSteps(Construct scope, IFunction fn, String failJobId, String failedId, String error,
+            boolean retryTimeouts) {
+        var failed = Fail.Builder.create(scope, failedId)
+                .error(error)
+                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
+                .build();
+        var failJob = invoke(scope, failJobId, fn, ordered(
+                "step", "fail",
+                "jobId", JsonPath.stringAt("$.jobId"),
+                "error", JsonPath.stringAt("$.error.Error"),
+                "cause", JsonPath.stringAt("$.error.Cause")), true, retryTimeouts);
+        failJob.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).build());
+        failJob.next(failed);
+        return new FailSteps(failJob, failed);
     }
 
     /** @return a catch of every error that keeps it at {@code $.error} for the fail step */

@@ -20,7 +20,6 @@ import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
-import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -147,17 +146,7 @@ public final class TrainJobs extends Construct {
         var flow = new Construct(this, "Flow");
         var fn = trainFunction.function();
 
-        var failed = Fail.Builder.create(flow, "Failed")
-                .error("TrainingJobFailed")
-                .cause("the job's failureReason (GET /jobs/{jobId}) says why")
-                .build();
-        var failJob = step(flow, "FailJob", fn, ordered(
-                "step", "fail",
-                "jobId", JsonPath.stringAt("$.jobId"),
-                "error", JsonPath.stringAt("$.error.Error"),
-                "cause", JsonPath.stringAt("$.error.Cause")), true);
-        failJob.addCatch(failed, CatchProps.builder().errors(List.of("States.ALL")).build());
-        failJob.next(failed);
+        var failJob = JobSteps.failSteps(flow, fn, "FailJob", "Failed", "TrainingJobFailed", false).failJob();
         var toFail = JobSteps.toFailStep();
 
         var prepare = step(flow, "Prepare", fn, ordered("step", "prepare", "jobId", JsonPath.stringAt("$.jobId")), false);
