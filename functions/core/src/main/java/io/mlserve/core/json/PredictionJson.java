@@ -3,6 +3,8 @@ package io.mlserve.core.json;
 import io.mlserve.core.inference.Prediction;
 import io.mlserve.core.inference.ScoreRow;
 import io.mlserve.core.serving.PredictionService.PredictResponse;
+import io.mlserve.core.store.PredictionIds;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -14,6 +16,15 @@ import java.util.Map;
  */
 public final class PredictionJson {
     private static final String HEX = "0123456789ABCDEF";
+    private static final byte[] MODEL = ascii("{\"model\":");
+    private static final byte[] VERSION = ascii(",\"version\":");
+    private static final byte[] REQUEST_ID = ascii(",\"requestId\":");
+    private static final byte[] PREDICTIONS = ascii(",\"predictions\":[");
+    private static final byte[] LABEL = ascii("{\"label\":");
+    private static final byte[] PROBABILITIES = ascii("\"probabilities\":");
+    private static final byte[] VALUE = ascii("{\"value\":");
+    private static final byte[] PREDICTION_ID = ascii("\"predictionId\":");
+    private static final byte[] END = ascii("]}");
 
     private PredictionJson() {}
 
@@ -22,11 +33,141 @@ public final class PredictionJson {
      * @return its JSON text
      */
     public static String write(PredictResponse response) {
+        var bytes = JsonBytes.forThread();
+        if (ascii(bytes, response)) {
+            return bytes.text();
+        }
         var sb = new StringBuilder(128 + response.predictions().size() * 64);
         if (!append(sb, response)) {
             return Json.write(response);
         }
         return sb.toString();
+    }
+
+    /**
+     * The same text as {@link #append}, as bytes ({@link JsonBytes}), ids encoded in place.
+     *
+     * @return false when something is not ASCII or not plain (then the caller starts over with {@link #append})
+     */
+    private static boolean ascii(JsonBytes out, PredictResponse r) {
+        if (r.model() == null || r.version() == null || r.predictions() == null) {
+            return false;
+        }
+        if (!out.raw(MODEL).string(r.model()) || !out.raw(VERSION).string(r.version())) {
+            return false;
+        }
+        if (r.requestId() != null && !out.raw(REQUEST_ID).string(r.requestId())) {
+            return false;
+        }
+        out.raw(PREDICTIONS);
+        var predictions = r.predictions();
+        var ids = r.predictionIds();
+        if (ids != null && ids.size() != predictions.size()) {
+            return false;
+        }
+        var lazyIds = ids instanceof PredictionIds p ? p : null;
+        for (int i = 0; i < predictions.size(); i++) {
+            if (i > 0) {
+                out.raw(',');
+            }
+            boolean empty;
+            switch (predictions.get(i)) {
+                case Prediction.Classification c -> {
+                    empty = c.label() == null && c.probabilities() == null;
+                    if (c.label() != null && !scalar(out.raw(LABEL), c.label())) {
+                        return false;
+                    }
+                    if (c.probabilities() != null) {
+                        out.raw(c.label() == null ? '{' : ',').raw(PROBABILITIES);
+                        if (!map(out, c.probabilities())) {
+                            return false;
+                        }
+                    }
+                }
+                case Prediction.Regression g -> {
+                    empty = g.value() == null;
+                    if (g.value() != null) {
+                        out.raw(VALUE);
+                        if (!(g.value() instanceof Map<?, ?> m ? map(out, m) : scalar(out, g.value()))) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            if (ids != null) {
+                out.raw(empty ? '{' : ',').raw(PREDICTION_ID);
+                if (lazyIds != null) {
+                    out.string(lazyIds.id(i));
+                } else if (!out.string(ids.get(i))) {
+                    return false;
+                }
+            } else if (empty) {
+                out.raw('{');
+            }
+            out.raw('}');
+        }
+        out.raw(END);
+        return true;
+    }
+
+    private static boolean map(JsonBytes out, Map<?, ?> map) {
+        out.raw('{');
+        if (map instanceof ScoreRow row) {
+            for (int k = 0; k < row.width(); k++) {
+                float f = row.score(k);
+                if (!Float.isFinite(f)) {
+                    return false;
+                }
+                if (k > 0) {
+                    out.raw(',');
+                }
+                if (!out.string(row.label(k))) {
+                    return false;
+                }
+                out.raw(':').plain(Float.toString(f));
+            }
+            out.raw('}');
+            return true;
+        }
+        boolean first = true;
+        for (var e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key) || e.getValue() == null) {
+                return false;
+            }
+            if (!first) {
+                out.raw(',');
+            }
+            first = false;
+            if (!out.string(key) || !scalar(out.raw(':'), e.getValue())) {
+                return false;
+            }
+        }
+        out.raw('}');
+        return true;
+    }
+
+    private static boolean scalar(JsonBytes out, Object value) {
+        switch (value) {
+            case String s -> {
+                return out.string(s);
+            }
+            case Double d -> {
+                if (!Double.isFinite(d)) {
+                    return false;
+                }
+                out.plain(Double.toString(d));
+            }
+            case Long l -> out.plain(Long.toString(l));
+            case Integer n -> out.plain(Integer.toString(n));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] ascii(String literal) {
+        return literal.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static boolean append(StringBuilder sb, PredictResponse r) {

@@ -13,6 +13,7 @@ import io.mlserve.core.model.ModelRef;
 import io.mlserve.core.registry.VersionUnavailableException;
 import io.mlserve.core.store.LogShards;
 import io.mlserve.core.store.PredictionId;
+import io.mlserve.core.store.PredictionIds;
 import io.mlserve.core.store.PredictionLog;
 import io.mlserve.core.store.PredictionRecord;
 import java.time.Clock;
@@ -181,14 +182,14 @@ public final class PredictionService {
         double inferenceMs = (System.nanoTime() - started) / 1e6;
         var at = clock.instant();
         var records = new ArrayList<PredictionRecord>(predictions.size());
-        var ids = new ArrayList<String>(predictions.size());
         int shardCount = shards.shards(model.ref());
         for (int i = 0; i < predictions.size(); i++) {
             var record = new PredictionRecord(
                     model.ref(), requestId, i, at, parsed.rows().get(i), predictions.get(i).asMap(), inferenceMs, source, null);
             records.add(record);
-            ids.add(PredictionId.of(record, shardCount).encode()); // the row's log key, so feedback finds it with one lookup
         }
+        // each row's log key, so feedback finds it with one lookup; encoded when the answer is written
+        var ids = new PredictionIds(model.ref(), shardCount, at, requestId, predictions.size());
         write(model.ref(), requestId, records);
         retract(marker);
         events.predicted(model.ref(), predictions.size(), inferenceMs);

@@ -63,15 +63,25 @@ public interface LogShards {
      * @return 0..shards-1
      */
     static int shardOf(String requestId, int row, int shards) {
-        if (shards <= 1) {
-            return 0;
-        }
+        return shardOf(requestHash(requestId), row, shards);
+    }
+
+    /** @return the request id's part of {@link #shardOf}: the same for every row of a request, so hashed once */
+    static int requestHash(String requestId) {
         // FNV-1a over the id and the row: cheap, stable across JVMs (String.hashCode is too, but clusters on UUIDs' tails)
         int hash = 0x811C9DC5;
         for (int i = 0; i < requestId.length(); i++) {
             hash = (hash ^ requestId.charAt(i)) * 0x01000193;
         }
-        hash = (hash ^ row) * 0x01000193;
+        return hash;
+    }
+
+    /** @return {@link #shardOf} from the request's {@link #requestHash} */
+    static int shardOf(int requestHash, int row, int shards) {
+        if (shards <= 1) {
+            return 0;
+        }
+        int hash = (requestHash ^ row) * 0x01000193;
         hash ^= hash >>> 16;
         return Math.floorMod(hash, shards);
     }

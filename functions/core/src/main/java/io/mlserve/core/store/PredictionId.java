@@ -64,11 +64,42 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
     /** @param plainSha256 hash with {@link Scratch#plainSha256} instead of the JDK's digest (tests run both) */
     String encode(boolean plainSha256) {
         var scratch = SCRATCH.get();
+        int most = maxEncodedLength();
+        if (scratch.out.length < most) {
+            scratch.out = new byte[most];
+        }
+        int length = encodeInto(scratch.out, 0, plainSha256);
+        return new String(scratch.out, 0, length, StandardCharsets.ISO_8859_1); // base64url is ASCII: one copy, a compact String
+    }
+
+    /**
+     * Writes the id's ASCII characters ({@link #encode}'s text) straight into a caller's buffer, so an answer of many
+     * rows copies no String per id.
+     *
+     * @param to the buffer, with room for {@link #maxEncodedLength} bytes from {@code at}
+     * @param at where the id starts
+     * @return the position after it
+     */
+    public int encodeInto(byte[] to, int at) {
+        return encodeInto(to, at, PLAIN_SHA256);
+    }
+
+    /** @return an upper bound of the encoded id's length, in bytes (and characters) */
+    public int maxEncodedLength() {
+        return base64Length(maxPayloadLength()) + 1 + base64Length(CHECK_BYTES);
+    }
+
+    /** UTF-8 takes at most 3 bytes per char; numbers at most 20 characters; 6 separators and "p1". */
+    private int maxPayloadLength() {
+        return 3 * (model.name().length() + model.version().length() + requestId.length()) + 3 * 20 + 8;
+    }
+
+    private int encodeInto(byte[] out, int at, boolean plainSha256) {
+        var scratch = SCRATCH.get();
         var name = model.name();
         var version = model.version();
-        // the prefix, then the payload (UTF-8 takes at most 3 bytes per char; numbers at most 20 characters; 6
-        // separators and "p1"), then SHA-256's padding (at most 72 bytes)
-        int most = PREFIX.length + 3 * (name.length() + version.length() + requestId.length()) + 3 * 20 + 8 + 72;
+        // the prefix, then the payload, then SHA-256's padding (at most 72 bytes)
+        int most = PREFIX.length + maxPayloadLength() + 72;
         if (scratch.message.length < most) {
             scratch.message = Arrays.copyOf(scratch.message, most); // keeps the prefix
         }
@@ -90,20 +121,14 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
         n = decimal(m, n, row);
         int payload = n - PREFIX.length;
 
-        int length = base64Length(payload) + 1 + base64Length(CHECK_BYTES);
-        if (scratch.out.length < length) {
-            scratch.out = new byte[length];
-        }
-        var out = scratch.out;
-        int at = base64url(m, PREFIX.length, payload, out, 0); // before hashing: the padding goes after the payload
+        at = base64url(m, PREFIX.length, payload, out, at); // before hashing: the padding goes after the payload
         out[at++] = '.';
         if (plainSha256) {
             scratch.plainSha256(n, shard);
         } else {
             scratch.jdkSha256(n);
         }
-        at = base64url(scratch.check, 0, CHECK_BYTES, out, at);
-        return new String(out, 0, at, StandardCharsets.ISO_8859_1); // base64url is ASCII: one copy, a compact String
+        return base64url(scratch.check, 0, CHECK_BYTES, out, at);
     }
 
     /**

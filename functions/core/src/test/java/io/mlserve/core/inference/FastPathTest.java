@@ -131,4 +131,33 @@ class FastPathTest {
                 .isEqualTo("id-6");
         assertThat(PredictionJson.write(new PredictResponse("m", "1", null, List.of()))).isEqualTo(Json.write(new PredictResponse("m", "1", null, List.of())));
     }
+    @Test
+    void predictionJson_shouldEqualJackson_whenNonAsciiTextOrEmptyPredictionsOrLazyIds() throws Exception {
+        // GIVEN labels beyond ASCII (the byte path refuses them mid-way and the text path writes them), empty entries
+        var labels = List.of("setosa", "versicolor", "vírginica", "日本");
+        var scores = new float[] {0.1f, 0.2f, 0.3f, 0.4f};
+        var predictions = List.<Prediction>of(new Classification("vírginica", new ScoreRow(labels, scores, 0)),
+                new Classification(null, new ScoreRow(labels, scores, 0)), new Classification(null, null),
+                new Regression(null), new Regression(2.5));
+        var ref = new io.mlserve.core.model.ModelRef("m\u00e9", "1");
+        var at = java.time.Instant.parse("2026-12-04T10:15:30.123456Z");
+        var lazy = new io.mlserve.core.store.PredictionIds(ref, 8, at, "req-1", predictions.size());
+        var eager = new ArrayList<String>();
+        for (int i = 0; i < predictions.size(); i++) {
+            eager.add(io.mlserve.core.store.PredictionId.of(new io.mlserve.core.store.PredictionRecord(
+                    ref, "req-1", i, at, Map.of(), Map.of(), 1, "api", null), 8).encode());
+        }
+
+        // WHEN / THEN the lazy ids are the logged rows' ids, and every answer is Jackson's text
+        assertThat(lazy).isEqualTo(eager);
+        for (var ids : java.util.Arrays.asList(null, eager, lazy)) {
+            for (var model : List.of("m", "m\u00e9")) {
+                var response = new PredictResponse(model, "1", "req-1", predictions, ids);
+                assertThat(PredictionJson.write(response)).isEqualTo(Json.write(response));
+            }
+        }
+        var ascii = new PredictResponse("m", "1", "req-1", List.<Prediction>of(new Regression(1.0), new Classification(null, null)),
+                new io.mlserve.core.store.PredictionIds(ref, 8, at, "req-1", 2));
+        assertThat(PredictionJson.write(ascii)).isEqualTo(Json.write(ascii)).contains("{\"predictionId\":\"");
+    }
 }

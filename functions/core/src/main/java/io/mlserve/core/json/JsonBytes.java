@@ -1,0 +1,126 @@
+package io.mlserve.core.json;
+
+import io.mlserve.core.store.PredictionId;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * JSON text of ASCII characters only, written as bytes into a buffer reused per thread and turned into one compact
+ * (Latin-1) String at the end: a StringBuilder pays a capacity and coder check per appended character, which under the
+ * deployed C1-only JIT cost more than the model. A string with any non-ASCII character is refused ({@code false}), and the
+ * caller writes the whole text another way.
+ */
+final class JsonBytes {
+    private static final ThreadLocal<JsonBytes> PER_THREAD = ThreadLocal.withInitial(JsonBytes::new);
+    /** Larger buffers are dropped after use, so one huge answer does not stay pinned to the thread. */
+    private static final int KEPT_BYTES = 1 << 20;
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] buffer = new byte[8192];
+    private int length;
+
+    private JsonBytes() {}
+
+    /** @return this thread's writer, emptied */
+    static JsonBytes forThread() {
+        var bytes = PER_THREAD.get();
+        bytes.length = 0;
+        return bytes;
+    }
+
+    /** @param ascii a literal of ASCII characters, written as is */
+    JsonBytes raw(byte[] ascii) {
+        room(ascii.length);
+        System.arraycopy(ascii, 0, buffer, length, ascii.length);
+        length += ascii.length;
+        return this;
+    }
+
+    /** @param c an ASCII character, written as is */
+    JsonBytes raw(char c) {
+        room(1);
+        buffer[length++] = (byte) c;
+        return this;
+    }
+
+    /** @param text ASCII text known to need no escaping (a number's {@code toString}) */
+    JsonBytes plain(String text) {
+        int n = text.length();
+        room(n);
+        var b = buffer;
+        int at = length;
+        for (int i = 0; i < n; i++) {
+            b[at++] = (byte) text.charAt(i);
+        }
+        length = at;
+        return this;
+    }
+
+    /**
+     * A JSON string literal with Jackson's escapes ({@code \"}, {@code \\}, the short forms, six characters for other
+     * controls).
+     *
+     * @return false, having written part of it, when {@code s} holds a non-ASCII character
+     */
+    boolean string(String s) {
+        int n = s.length();
+        room(6 * n + 2);
+        var b = buffer;
+        int at = length;
+        b[at++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                b[at++] = (byte) c;
+                continue;
+            }
+            b[at++] = '\\';
+            switch (c) {
+                case '"' -> b[at++] = '"';
+                case '\\' -> b[at++] = '\\';
+                case '\n' -> b[at++] = 'n';
+                case '\r' -> b[at++] = 'r';
+                case '\t' -> b[at++] = 't';
+                case '\b' -> b[at++] = 'b';
+                case '\f' -> b[at++] = 'f';
+                default -> {
+                    b[at++] = 'u';
+                    b[at++] = '0';
+                    b[at++] = '0';
+                    b[at++] = HEX[c >> 4];
+                    b[at++] = HEX[c & 15];
+                }
+            }
+        }
+        b[at++] = '"';
+        length = at;
+        return true;
+    }
+
+    /** @param id written as a JSON string, encoded in place (its text is base64url and a dot: no escaping) */
+    JsonBytes string(PredictionId id) {
+        room(id.maxEncodedLength() + 2);
+        buffer[length++] = '"';
+        length = id.encodeInto(buffer, length);
+        buffer[length++] = '"';
+        return this;
+    }
+
+    /** @return the text written, after which the buffer is free for the next */
+    String text() {
+        var text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+        if (buffer.length > KEPT_BYTES) {
+            buffer = new byte[8192];
+        }
+        return text;
+    }
+
+    private void room(int more) {
+        if (length + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+        }
+    }
+}

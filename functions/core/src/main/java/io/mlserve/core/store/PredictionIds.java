@@ -1,0 +1,52 @@
+package io.mlserve.core.store;
+
+import io.mlserve.core.model.ModelRef;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * The {@link PredictionId}s of one request's logged rows 0..size-1, all of one version and one time: made when read,
+ * so an answer written by {@link io.mlserve.core.json.PredictionJson} encodes each id once, straight into its buffer,
+ * and the request id is hashed for the shards once per request instead of once per row.
+ */
+public final class PredictionIds extends AbstractList<String> implements RandomAccess {
+    private final ModelRef model;
+    private final int shards;
+    private final Instant timestamp;
+    private final String requestId;
+    private final int requestHash;
+    private final int size;
+
+    /**
+     * @param model the version that answered
+     * @param shards its log shard count
+     * @param timestamp the rows' prediction time (kept at millisecond precision, as logged)
+     * @param requestId the request id
+     * @param size the number of rows
+     */
+    public PredictionIds(ModelRef model, int shards, Instant timestamp, String requestId, int size) {
+        this.model = model;
+        this.shards = shards;
+        this.timestamp = Instant.ofEpochMilli(timestamp.toEpochMilli());
+        this.requestId = requestId;
+        this.requestHash = LogShards.requestHash(requestId);
+        this.size = size;
+    }
+
+    /** @return row {@code row}'s id, the same as {@link PredictionId#of} gives for its logged record */
+    public PredictionId id(int row) {
+        return new PredictionId(model, LogShards.shardOf(requestHash, row, shards), timestamp, requestId, Objects.checkIndex(row, size));
+    }
+
+    @Override
+    public String get(int row) {
+        return id(row).encode();
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+}
