@@ -1,6 +1,6 @@
 package io.mlserve.core.json;
 
-import io.mlserve.core.store.PredictionId;
+import io.mlserve.core.store.PredictionIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -100,11 +100,11 @@ final class JsonBytes {
         return true;
     }
 
-    /** @param id written as a JSON string, encoded in place (its text is base64url and a dot: no escaping) */
-    JsonBytes string(PredictionId id) {
-        room(id.maxEncodedLength() + 2);
+    /** Writes row {@code row}'s id as a JSON string, encoded in place (base64url, digits and dots: no escaping). */
+    JsonBytes string(PredictionIds ids, int row) {
+        room(ids.maxEncodedLength() + 2);
         buffer[length++] = '"';
-        length = id.encodeInto(buffer, length);
+        length = ids.encodeInto(row, buffer, length);
         buffer[length++] = '"';
         return this;
     }

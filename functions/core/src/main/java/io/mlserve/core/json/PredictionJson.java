@@ -97,7 +97,7 @@ public final class PredictionJson {
             if (ids != null) {
                 out.raw(empty ? '{' : ',').raw(PREDICTION_ID);
                 if (lazyIds != null) {
-                    out.string(lazyIds.id(i));
+                    out.string(lazyIds, i);
                 } else if (!out.string(ids.get(i))) {
                     return false;
                 }

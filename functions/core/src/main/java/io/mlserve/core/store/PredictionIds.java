@@ -8,8 +8,9 @@ import java.util.RandomAccess;
 
 /**
  * The {@link PredictionId}s of one request's logged rows 0..size-1, all of one version and one time: made when read,
- * so an answer written by {@link io.mlserve.core.json.PredictionJson} encodes each id once, straight into its buffer,
- * and the request id is hashed for the shards once per request instead of once per row.
+ * so an answer written by {@link io.mlserve.core.json.PredictionJson} encodes each id once, straight into its buffer;
+ * the request part of the ids is encoded and hashed once per request, and the request id hashed for the shards once.
+ * Not for sharing between threads (the request part is made on first use).
  */
 public final class PredictionIds extends AbstractList<String> implements RandomAccess {
     private final ModelRef model;
@@ -18,6 +19,7 @@ public final class PredictionIds extends AbstractList<String> implements RandomA
     private final String requestId;
     private final int requestHash;
     private final int size;
+    private PredictionId.Request request; // made on the first id written
 
     /**
      * @param model the version that answered
@@ -43,6 +45,28 @@ public final class PredictionIds extends AbstractList<String> implements RandomA
     @Override
     public String get(int row) {
         return id(row).encode();
+    }
+
+    /** @return an upper bound of one id's length in bytes (and characters) */
+    public int maxEncodedLength() {
+        return request().maxLength();
+    }
+
+    /**
+     * Writes row {@code row}'s id ({@link #get}'s text, ASCII) into a caller's buffer.
+     *
+     * @param to the buffer, with room for {@link #maxEncodedLength} bytes from {@code at}
+     * @return the position after it
+     */
+    public int encodeInto(int row, byte[] to, int at) {
+        return request().write(LogShards.shardOf(requestHash, Objects.checkIndex(row, size), shards), row, to, at);
+    }
+
+    private PredictionId.Request request() {
+        if (request == null) {
+            request = new PredictionId.Request(model, timestamp.toEpochMilli(), requestId);
+        }
+        return request;
     }
 
     @Override
