@@ -97,6 +97,78 @@ class FastPathTest {
         assertThat(actual.details()).isEqualTo(expected.details());
     }
 
+    @Test
+    void parse_shouldAgreeWithTreePath_whenBodiesAreMutatedAtRandom() {
+        // GIVEN valid bodies (numbers of every JSON shape, whitespace, any order) and random edits of them
+        var random = new Random(2026);
+        String[] numbers = {"0", "-0", "1", "-10", "9.999", "0.125", "-0.0", "1e2", "1E-7", "2.5e+3", "123456789012345678",
+            "1234567890123456789", "0.1234567890123456789", "1e400", "3.4028235e38", "3.5e38", "00", "01", "1.", ".5", "-", "+1",
+            "1e", "1e+", "0x10", "1_0", "NaN", "Infinity", "\"1\"", "true", "null", "1.5.2", "4e-324"};
+        String[] edits = {"", " ", ",", ":", "{", "}", "[", "]", "\"", "\\", "a", "b", "0", "-", ".", "e", "\n", "\u0001", "é", "\uD800"};
+        int fastAnswers = 0;
+        for (int n = 0; n < 30_000; n++) {
+            var body = new StringBuilder("{\"instances\":[");
+            int rows = 1 + random.nextInt(3);
+            for (int r = 0; r < rows; r++) {
+                var names = new ArrayList<>(List.of("a", "b", "c"));
+                if (random.nextInt(4) == 0) {
+                    java.util.Collections.shuffle(names, random);
+                }
+                body.append(r > 0 ? "," : "").append(random.nextBoolean() ? " {" : "{");
+                for (int k = 0; k < names.size(); k++) {
+                    var number = random.nextInt(3) == 0 ? numbers[random.nextInt(numbers.length)]
+                            : Double.toString(Math.round(random.nextGaussian() * 1e4) / 1e3);
+                    body.append(k > 0 ? "," : "").append('"').append(names.get(k)).append("\":")
+                            .append(random.nextInt(5) == 0 ? "\t" : "").append(number);
+                }
+                body.append('}');
+            }
+            body.append("]}");
+            int changes = random.nextInt(3);
+            for (int c = 0; c < changes; c++) {
+                int at = random.nextInt(body.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> body.deleteCharAt(at);
+                    case 1 -> body.insert(at, edits[random.nextInt(edits.length)]);
+                    default -> body.setCharAt(at, edits[1 + random.nextInt(edits.length - 1)].charAt(0));
+                }
+            }
+            var text = body.toString();
+
+            // WHEN both paths read it
+            Object tree;
+            try {
+                tree = parser.parse(Json.parseRequest(text), NUMERIC);
+            } catch (InvalidInputException e) {
+                tree = e.code() + ": " + e.getMessage() + " " + e.details();
+            }
+            Object fast;
+            try {
+                fast = parser.parse(text, NUMERIC);
+            } catch (InvalidInputException e) {
+                fast = e.code() + ": " + e.getMessage() + " " + e.details();
+            }
+
+            // THEN the same values (bit for bit) or the same error
+            if (tree instanceof String error) {
+                assertThat(fast).as(text).isEqualTo(error);
+            } else {
+                var t = (InstanceParser.ParsedInstances) tree;
+                var f = (InstanceParser.ParsedInstances) fast;
+                assertThat(f.batch().rows()).as(text).isEqualTo(t.batch().rows());
+                for (int j = 0; j < 3; j++) {
+                    assertThat(f.batch().doubles(j)).as(text).containsExactly(t.batch().doubles(j));
+                }
+                assertThat(f.rows()).as(text).isEqualTo(t.rows());
+            }
+            if (new FastInstances().tryParse(text, NUMERIC, 5) != null) {
+                assertThat(tree).as(text).isInstanceOf(InstanceParser.ParsedInstances.class);
+                fastAnswers++;
+            }
+        }
+        assertThat(fastAnswers).isGreaterThan(1_500); // the fast path itself answered many (most valid bodies)
+    }
+
     private static InvalidInputException catchError(Runnable call) {
         try {
             call.run();
