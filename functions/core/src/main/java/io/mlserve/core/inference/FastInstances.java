@@ -92,12 +92,14 @@ final class FastInstances {
      */
     private static final class Scanner {
         private final String text;
+        private final char[] chars;
         private final int end;
         private final Plan plan;
         private int at;
 
         Scanner(String text, Plan plan) {
             this.text = text;
+            this.chars = text.toCharArray(); // array reads: charAt is a call chain under C1
             this.end = text.length();
             this.plan = plan;
         }
@@ -168,12 +170,12 @@ final class FastInstances {
         /** @return the next character after JSON whitespace (consumed), or 0 at the end */
         private char next() {
             skipSpace();
-            return at < end ? text.charAt(at++) : 0;
+            return at < end ? chars[at++] : 0;
         }
 
         private void skipSpace() {
             while (at < end) {
-                char c = text.charAt(at);
+                char c = chars[at];
                 if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                     return;
                 }
@@ -200,13 +202,13 @@ final class FastInstances {
         private int name(int guess) {
             var expected = plan.features.get(guess).name();
             int n = expected.length();
-            if (end - at > n && text.charAt(at + n) == '"' && text.regionMatches(at, expected, 0, n)) {
+            if (end - at > n && chars[at + n] == '"' && text.regionMatches(at, expected, 0, n)) {
                 at += n + 1;
                 return guess;
             }
             int from = at;
             while (at < end) {
-                char c = text.charAt(at);
+                char c = chars[at];
                 if (c == '"') {
                     Integer column = plan.index.get(text.substring(from, at++));
                     return column == null ? -1 : column;
@@ -229,7 +231,7 @@ final class FastInstances {
          */
         private double number() {
             int start = at;
-            boolean negative = at < end && text.charAt(at) == '-';
+            boolean negative = at < end && chars[at] == '-';
             if (negative) {
                 at++;
             }
@@ -240,17 +242,17 @@ final class FastInstances {
             long mantissa = 0;
             int digits = 0; // significant digits (leading zeros left out); past 18 the long could overflow
             for (int i = integerFrom; i < at; i++) {
-                char c = text.charAt(i);
+                char c = chars[i];
                 if ((mantissa != 0 || c != '0') && ++digits <= 18) {
                     mantissa = mantissa * 10 + (c - '0');
                 }
             }
             boolean isInteger = true;
             int scale = 0; // digits after the point
-            if (at < end && text.charAt(at) == '.') {
+            if (at < end && chars[at] == '.') {
                 isInteger = false;
                 int from = ++at;
-                for (char c; at < end && (c = text.charAt(at)) >= '0' && c <= '9'; at++) {
+                for (char c; at < end && (c = chars[at]) >= '0' && c <= '9'; at++) {
                     scale++;
                     if ((mantissa != 0 || c != '0') && ++digits <= 18) {
                         mantissa = mantissa * 10 + (c - '0');
@@ -262,14 +264,14 @@ final class FastInstances {
             }
             int exponent = 0;
             int exponentDigits = 0;
-            if (at < end && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
+            if (at < end && (chars[at] == 'e' || chars[at] == 'E')) {
                 isInteger = false;
                 at++;
                 boolean negativeExponent = false;
-                if (at < end && (text.charAt(at) == '-' || text.charAt(at) == '+')) {
-                    negativeExponent = text.charAt(at++) == '-';
+                if (at < end && (chars[at] == '-' || chars[at] == '+')) {
+                    negativeExponent = chars[at++] == '-';
                 }
-                for (char c; at < end && (c = text.charAt(at)) >= '0' && c <= '9'; at++) {
+                for (char c; at < end && (c = chars[at]) >= '0' && c <= '9'; at++) {
                     if (++exponentDigits <= 3) {
                         exponent = exponent * 10 + (c - '0');
                     }
@@ -298,12 +300,12 @@ final class FastInstances {
 
         /** @return whether a JSON integer part ({@code 0} or {@code [1-9][0-9]*}) was consumed */
         private boolean integerPart() {
-            if (at < end && text.charAt(at) == '0') {
+            if (at < end && chars[at] == '0') {
                 at++;
-                return at >= end || !isDigit(text.charAt(at));
+                return at >= end || !isDigit(chars[at]);
             }
             int from = at;
-            while (at < end && isDigit(text.charAt(at))) {
+            while (at < end && isDigit(chars[at])) {
                 at++;
             }
             return at > from;
