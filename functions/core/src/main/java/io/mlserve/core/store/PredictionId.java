@@ -95,7 +95,8 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
             return Optional.empty();
         }
         var payload = DECODER.decode(parts[0]);
-        var digest = sha256();
+        var digest = SHA256.get();
+        digest.reset();
         digest.update(PREFIX_V1);
         var check = Arrays.copyOf(digest.digest(payload), CHECK_BYTES_V1);
         if (!MessageDigest.isEqual(check, DECODER.decode(parts[1]))) {
@@ -121,7 +122,8 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
             var payload = ("p2|" + model.name() + "|" + model.version() + "|" + millis + "|" + requestId)
                     .getBytes(StandardCharsets.UTF_8);
             this.text = ENCODER.encode(payload);
-            var sha = sha256();
+            var sha = SHA256.get();
+            sha.reset();
             sha.update(PREFIX_V2);
             var hash = sha.digest(payload);
             long d = 0;
@@ -165,6 +167,9 @@ public record PredictionId(ModelRef model, int shard, Instant timestamp, String 
 
     private static final byte[] BASE64URL =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(StandardCharsets.US_ASCII);
+
+    /** One digest per thread: getInstance (a provider lookup) costs about as much as hashing a request part. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(PredictionId::sha256);
 
     private static MessageDigest sha256() {
         try {

@@ -69,7 +69,7 @@ class PredictPrimingTest {
     @Test
     void sampleBody_shouldBeAcceptedByTheModel_whenBuiltFromItsManifest() throws Exception {
         var manifest = Json.read(Files.readAllBytes(IRIS.resolve("manifest.json")), io.mlserve.core.model.ModelManifest.class);
-        assertThat(PredictPriming.sampleBody(manifest)).contains("\"instances\"").contains("petal_length");
+        assertThat(PredictPriming.sampleBody(manifest, 1)).contains("\"instances\"").contains("petal_length");
     }
 
     private static APIGatewayProxyRequestEvent predict() {
