@@ -29,6 +29,11 @@ public final class ScoreRow extends AbstractMap<String, Double> {
         this.offset = offset;
     }
 
+    /** @return the column names, the same list for every row of one answer */
+    public List<String> labels() {
+        return labels;
+    }
+
     /** @return number of columns */
     public int width() {
         return labels.size();

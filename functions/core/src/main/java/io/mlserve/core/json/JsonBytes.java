@@ -18,6 +18,8 @@ final class JsonBytes {
 
     private byte[] buffer = new byte[8192];
     private int length;
+    private java.util.List<String> literalsOf;
+    private byte[][] literals;
 
     private JsonBytes() {}
 
@@ -44,16 +46,38 @@ final class JsonBytes {
     }
 
     /** @param text ASCII text known to need no escaping (a number's {@code toString}) */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) drops the high byte: right for ASCII, and one copy
     JsonBytes plain(String text) {
         int n = text.length();
         room(n);
-        var b = buffer;
-        int at = length;
-        for (int i = 0; i < n; i++) {
-            b[at++] = (byte) text.charAt(i);
-        }
-        length = at;
+        text.getBytes(0, n, buffer, length);
+        length += n;
         return this;
+    }
+
+    /**
+     * The JSON string literals of a list of names, kept while the same list comes again: every row of an answer
+     * has the same class labels.
+     *
+     * @return one literal per name, or null when one is not ASCII
+     */
+    byte[][] literals(java.util.List<String> names) {
+        if (names != literalsOf) {
+            var literals = new byte[names.size()][];
+            for (int k = 0; k < literals.length; k++) {
+                int start = length;
+                if (!string(names.get(k))) {
+                    literals = null;
+                    length = start;
+                    break;
+                }
+                literals[k] = Arrays.copyOfRange(buffer, start, length);
+                length = start;
+            }
+            literalsOf = names;
+            this.literals = literals;
+        }
+        return literals;
     }
 
     /**

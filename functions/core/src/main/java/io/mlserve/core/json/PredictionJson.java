@@ -113,7 +113,11 @@ public final class PredictionJson {
     private static boolean map(JsonBytes out, Map<?, ?> map) {
         out.raw('{');
         if (map instanceof ScoreRow row) {
-            for (int k = 0; k < row.width(); k++) {
+            var labels = out.literals(row.labels());
+            if (labels == null) {
+                return false;
+            }
+            for (int k = 0; k < labels.length; k++) {
                 float f = row.score(k);
                 if (!Float.isFinite(f)) {
                     return false;
@@ -121,10 +125,7 @@ public final class PredictionJson {
                 if (k > 0) {
                     out.raw(',');
                 }
-                if (!out.string(row.label(k))) {
-                    return false;
-                }
-                out.raw(':').plain(Float.toString(f));
+                out.raw(labels[k]).raw(':').plain(Float.toString(f));
             }
             out.raw('}');
             return true;
