@@ -4,6 +4,7 @@ import io.mlserve.core.json.Json;
 import io.mlserve.core.model.Feature;
 import io.mlserve.core.model.FeatureType;
 import io.mlserve.core.model.ModelManifest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,10 +22,8 @@ import java.util.Map;
  */
 final class FastInstances {
     /** What the fast path needs of one manifest, computed once. */
-    private record Plan(ModelManifest manifest, List<Feature> features, Map<String, Integer> index, double[] min, double[] max,
-            boolean[] isFloat) {}
-
-    private static final Plan INELIGIBLE = new Plan(null, null, null, null, null, null);
+    private record Plan(ModelManifest manifest, List<Feature> features, Map<String, Integer> index, byte[][] names, double[] min,
+            double[] max, boolean[] isFloat) {}
     private final Plan[] recent = new Plan[8]; // by manifest identity: manifests are immutable and cached per version
     private int next;
 
@@ -47,23 +46,26 @@ final class FastInstances {
         var features = manifest.features();
         int n = features.size();
         if (n == 0 || n > 64) {
-            return new Plan(manifest, null, null, null, null, null);
+            return new Plan(manifest, null, null, null, null, null, null);
         }
         var index = new HashMap<String, Integer>(n * 2);
+        byte[][] names = new byte[n][];
         double[] min = new double[n];
         double[] max = new double[n];
         boolean[] isFloat = new boolean[n];
         for (int j = 0; j < n; j++) {
             var f = features.get(j);
-            if ((f.type() != FeatureType.FLOAT && f.type() != FeatureType.DOUBLE) || f.values() != null) {
-                return new Plan(manifest, null, null, null, null, null);
+            if ((f.type() != FeatureType.FLOAT && f.type() != FeatureType.DOUBLE) || f.values() != null
+                    || !f.name().chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '?' && c != '"' && c != '\\')) {
+                return new Plan(manifest, null, null, null, null, null, null);
             }
             index.put(f.name(), j);
+            names[j] = f.name().getBytes(StandardCharsets.US_ASCII);
             min[j] = f.min() == null ? Double.NEGATIVE_INFINITY : f.min();
             max[j] = f.max() == null ? Double.POSITIVE_INFINITY : f.max();
             isFloat[j] = f.type() == FeatureType.FLOAT;
         }
-        return new Plan(manifest, features, index, min, max, isFloat);
+        return new Plan(manifest, features, index, names, min, max, isFloat);
     }
 
     /**
@@ -91,21 +93,25 @@ final class FastInstances {
      * null}) and the tree path, which owns every error message, decides.
      */
     private static final class Scanner {
-        private final String text;
-        private final char[] chars;
+        private static final byte[] INSTANCES = "instances\"".getBytes(StandardCharsets.US_ASCII);
+        /**
+         * The body as Latin-1 bytes: one array copy for the usual compact String, and array reads (charAt is a call
+         * chain under C1). A character beyond Latin-1 becomes {@code ?}, which is no JSON token and in no eligible
+         * feature name (names are printable ASCII without {@code ?}), so it can only make the scanner give up.
+         */
+        private final byte[] bytes;
         private final int end;
         private final Plan plan;
         private int at;
 
         Scanner(String text, Plan plan) {
-            this.text = text;
-            this.chars = text.toCharArray(); // array reads: charAt is a call chain under C1
-            this.end = text.length();
+            this.bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            this.end = bytes.length;
             this.plan = plan;
         }
 
         InstanceParser.ParsedInstances read(int maxInstances) {
-            if (next() != '{' || next() != '"' || !literal("instances\"") || next() != ':' || next() != '[') {
+            if (next() != '{' || next() != '"' || !literal(INSTANCES) || next() != ':' || next() != '[') {
                 return null;
             }
             int width = plan.features.size();
@@ -113,7 +119,7 @@ final class FastInstances {
             int capacity = 16;
             double[][] columns = new double[width][capacity];
             int rows = 0;
-            char c;
+            int c;
             do {
                 if (next() != '{' || rows == maxInstances) {
                     return null;
@@ -168,14 +174,14 @@ final class FastInstances {
         }
 
         /** @return the next character after JSON whitespace (consumed), or 0 at the end */
-        private char next() {
+        private int next() {
             skipSpace();
-            return at < end ? chars[at++] : 0;
+            return at < end ? bytes[at++] : 0;
         }
 
         private void skipSpace() {
             while (at < end) {
-                char c = chars[at];
+                byte c = bytes[at];
                 if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                     return;
                 }
@@ -184,9 +190,9 @@ final class FastInstances {
         }
 
         /** @return whether the next characters are {@code expected}, consumed */
-        private boolean literal(String expected) {
-            int n = expected.length();
-            if (end - at < n || !text.regionMatches(at, expected, 0, n)) {
+        private boolean literal(byte[] expected) {
+            int n = expected.length;
+            if (end - at < n || !Arrays.equals(bytes, at, at + n, expected, 0, n)) {
                 return false;
             }
             at += n;
@@ -200,17 +206,17 @@ final class FastInstances {
          * @return its column, or -1 when it names none or holds an escape or a control character
          */
         private int name(int guess) {
-            var expected = plan.features.get(guess).name();
-            int n = expected.length();
-            if (end - at > n && chars[at + n] == '"' && text.regionMatches(at, expected, 0, n)) {
+            var expected = plan.names[guess];
+            int n = expected.length;
+            if (end - at > n && bytes[at + n] == '"' && Arrays.equals(bytes, at, at + n, expected, 0, n)) {
                 at += n + 1;
                 return guess;
             }
             int from = at;
             while (at < end) {
-                char c = chars[at];
+                byte c = bytes[at];
                 if (c == '"') {
-                    Integer column = plan.index.get(text.substring(from, at++));
+                    Integer column = plan.index.get(new String(bytes, from, at++ - from, StandardCharsets.ISO_8859_1));
                     return column == null ? -1 : column;
                 }
                 if (c == '\\' || c < 0x20) {
@@ -231,7 +237,7 @@ final class FastInstances {
          */
         private double number() {
             int start = at;
-            boolean negative = at < end && chars[at] == '-';
+            boolean negative = at < end && bytes[at] == '-';
             if (negative) {
                 at++;
             }
@@ -242,17 +248,17 @@ final class FastInstances {
             long mantissa = 0;
             int digits = 0; // significant digits (leading zeros left out); past 18 the long could overflow
             for (int i = integerFrom; i < at; i++) {
-                char c = chars[i];
+                byte c = bytes[i];
                 if ((mantissa != 0 || c != '0') && ++digits <= 18) {
                     mantissa = mantissa * 10 + (c - '0');
                 }
             }
             boolean isInteger = true;
             int scale = 0; // digits after the point
-            if (at < end && chars[at] == '.') {
+            if (at < end && bytes[at] == '.') {
                 isInteger = false;
                 int from = ++at;
-                for (char c; at < end && (c = chars[at]) >= '0' && c <= '9'; at++) {
+                for (byte c; at < end && (c = bytes[at]) >= '0' && c <= '9'; at++) {
                     scale++;
                     if ((mantissa != 0 || c != '0') && ++digits <= 18) {
                         mantissa = mantissa * 10 + (c - '0');
@@ -264,14 +270,14 @@ final class FastInstances {
             }
             int exponent = 0;
             int exponentDigits = 0;
-            if (at < end && (chars[at] == 'e' || chars[at] == 'E')) {
+            if (at < end && (bytes[at] == 'e' || bytes[at] == 'E')) {
                 isInteger = false;
                 at++;
                 boolean negativeExponent = false;
-                if (at < end && (chars[at] == '-' || chars[at] == '+')) {
-                    negativeExponent = chars[at++] == '-';
+                if (at < end && (bytes[at] == '-' || bytes[at] == '+')) {
+                    negativeExponent = bytes[at++] == '-';
                 }
-                for (char c; at < end && (c = chars[at]) >= '0' && c <= '9'; at++) {
+                for (byte c; at < end && (c = bytes[at]) >= '0' && c <= '9'; at++) {
                     if (++exponentDigits <= 3) {
                         exponent = exponent * 10 + (c - '0');
                     }
@@ -291,7 +297,7 @@ final class FastInstances {
             }
             int power = exponent - scale;
             if (digits > 15 || exponentDigits > 3 || (mantissa != 0 && (power > 22 || power < -22))) {
-                return Double.parseDouble(text.substring(start, at));
+                return Double.parseDouble(new String(bytes, start, at - start, StandardCharsets.ISO_8859_1));
             }
             // m and 10^|power| are exact doubles, so one operation rounds correctly (as Decimals.parse)
             double value = mantissa == 0 ? 0 : power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
@@ -300,18 +306,18 @@ final class FastInstances {
 
         /** @return whether a JSON integer part ({@code 0} or {@code [1-9][0-9]*}) was consumed */
         private boolean integerPart() {
-            if (at < end && chars[at] == '0') {
+            if (at < end && bytes[at] == '0') {
                 at++;
-                return at >= end || !isDigit(chars[at]);
+                return at >= end || !isDigit(bytes[at]);
             }
             int from = at;
-            while (at < end && isDigit(chars[at])) {
+            while (at < end && isDigit(bytes[at])) {
                 at++;
             }
             return at > from;
         }
 
-        private static boolean isDigit(char c) {
+        private static boolean isDigit(byte c) {
             return c >= '0' && c <= '9';
         }
     }
