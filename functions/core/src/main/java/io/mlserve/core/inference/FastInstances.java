@@ -116,6 +116,9 @@ final class FastInstances {
             }
             int width = plan.features.size();
             long all = width == 64 ? -1L : (1L << width) - 1;
+            boolean[] isFloat = plan.isFloat; // locals: C1 reloads fields at every use
+            double[] min = plan.min;
+            double[] max = plan.max;
             int capacity = 16;
             double[][] columns = new double[width][capacity];
             int rows = 0;
@@ -144,8 +147,8 @@ final class FastInstances {
                     seen |= bit;
                     skipSpace();
                     double d = number();
-                    if (Double.isNaN(d) || Double.isInfinite(d) || (plan.isFloat[j] && Math.abs(d) > Float.MAX_VALUE)
-                            || d < plan.min[j] || d > plan.max[j]) {
+                    if (Double.isNaN(d) || Double.isInfinite(d) || (isFloat[j] && Math.abs(d) > Float.MAX_VALUE)
+                            || d < min[j] || d > max[j]) {
                         return null;
                     }
                     columns[j][rows] = d;
@@ -175,18 +178,25 @@ final class FastInstances {
 
         /** @return the next character after JSON whitespace (consumed), or 0 at the end */
         private int next() {
+            int i = at;
+            if (i < end) {
+                int c = bytes[i];
+                if (c > ' ') { // no whitespace first: the usual case
+                    at = i + 1;
+                    return c;
+                }
+            }
             skipSpace();
             return at < end ? bytes[at++] : 0;
         }
 
         private void skipSpace() {
-            while (at < end) {
-                byte c = bytes[at];
-                if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                    return;
-                }
-                at++;
+            var b = bytes;
+            int i = at;
+            for (int c; i < end && ((c = b[i]) == ' ' || c == '\n' || c == '\r' || c == '\t'); i++) {
+                // JSON whitespace
             }
+            at = i;
         }
 
         /** @return whether the next characters are {@code expected}, consumed */
@@ -236,50 +246,60 @@ final class FastInstances {
          * @return the value, or NaN when it is not such a number (NaN is never a JSON number's value)
          */
         private double number() {
-            int start = at;
-            boolean negative = at < end && bytes[at] == '-';
+            // locals, not fields, throughout: C1 keeps them in registers, fields it reloads at every use
+            var b = bytes;
+            int n = end;
+            int i = at;
+            int start = i;
+            boolean negative = i < n && b[i] == '-';
             if (negative) {
-                at++;
-            }
-            int integerFrom = at;
-            if (!integerPart()) {
-                return Double.NaN;
+                i++;
             }
             long mantissa = 0;
             int digits = 0; // significant digits (leading zeros left out); past 18 the long could overflow
-            for (int i = integerFrom; i < at; i++) {
-                byte c = bytes[i];
-                if ((mantissa != 0 || c != '0') && ++digits <= 18) {
-                    mantissa = mantissa * 10 + (c - '0');
+            if (i < n && b[i] == '0') { // JSON: a lone 0, never a leading zero
+                i++;
+                if (i < n && isDigit(b[i])) {
+                    return Double.NaN;
+                }
+            } else {
+                int from = i;
+                for (int c; i < n && (c = b[i] - '0') >= 0 && c <= 9; i++) {
+                    if (++digits <= 18) {
+                        mantissa = mantissa * 10 + c;
+                    }
+                }
+                if (i == from) {
+                    return Double.NaN;
                 }
             }
             boolean isInteger = true;
             int scale = 0; // digits after the point
-            if (at < end && bytes[at] == '.') {
+            if (i < n && b[i] == '.') {
                 isInteger = false;
-                int from = ++at;
-                for (byte c; at < end && (c = bytes[at]) >= '0' && c <= '9'; at++) {
+                int from = ++i;
+                for (int c; i < n && (c = b[i] - '0') >= 0 && c <= 9; i++) {
                     scale++;
-                    if ((mantissa != 0 || c != '0') && ++digits <= 18) {
-                        mantissa = mantissa * 10 + (c - '0');
+                    if ((mantissa != 0 || c != 0) && ++digits <= 18) {
+                        mantissa = mantissa * 10 + c;
                     }
                 }
-                if (at == from) {
+                if (i == from) {
                     return Double.NaN;
                 }
             }
             int exponent = 0;
             int exponentDigits = 0;
-            if (at < end && (bytes[at] == 'e' || bytes[at] == 'E')) {
+            if (i < n && (b[i] == 'e' || b[i] == 'E')) {
                 isInteger = false;
-                at++;
+                i++;
                 boolean negativeExponent = false;
-                if (at < end && (bytes[at] == '-' || bytes[at] == '+')) {
-                    negativeExponent = bytes[at++] == '-';
+                if (i < n && (b[i] == '-' || b[i] == '+')) {
+                    negativeExponent = b[i++] == '-';
                 }
-                for (byte c; at < end && (c = bytes[at]) >= '0' && c <= '9'; at++) {
+                for (int c; i < n && (c = b[i] - '0') >= 0 && c <= 9; i++) {
                     if (++exponentDigits <= 3) {
-                        exponent = exponent * 10 + (c - '0');
+                        exponent = exponent * 10 + c;
                     }
                 }
                 if (exponentDigits == 0) {
@@ -289,7 +309,8 @@ final class FastInstances {
                     exponent = -exponent;
                 }
             }
-            if (at - start > Json.MAX_NUMBER_LENGTH) {
+            at = i;
+            if (i - start > Json.MAX_NUMBER_LENGTH) {
                 return Double.NaN; // the tree path refuses it with its own message
             }
             if (isInteger) {
@@ -297,24 +318,11 @@ final class FastInstances {
             }
             int power = exponent - scale;
             if (digits > 15 || exponentDigits > 3 || (mantissa != 0 && (power > 22 || power < -22))) {
-                return Double.parseDouble(new String(bytes, start, at - start, StandardCharsets.ISO_8859_1));
+                return Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
             }
             // m and 10^|power| are exact doubles, so one operation rounds correctly (as Decimals.parse)
             double value = mantissa == 0 ? 0 : power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
             return negative ? -value : value;
-        }
-
-        /** @return whether a JSON integer part ({@code 0} or {@code [1-9][0-9]*}) was consumed */
-        private boolean integerPart() {
-            if (at < end && bytes[at] == '0') {
-                at++;
-                return at >= end || !isDigit(bytes[at]);
-            }
-            int from = at;
-            while (at < end && isDigit(bytes[at])) {
-                at++;
-            }
-            return at > from;
         }
 
         private static boolean isDigit(byte c) {
