@@ -217,10 +217,18 @@ final class FastInstances {
          */
         private int name(int guess) {
             var expected = plan.names[guess];
+            var b = bytes;
             int n = expected.length;
-            if (end - at > n && bytes[at + n] == '"' && Arrays.equals(bytes, at, at + n, expected, 0, n)) {
-                at += n + 1;
-                return guess;
+            int i = at;
+            if (end - i > n && b[i + n] == '"') {
+                int k = 0;
+                while (k < n && b[i + k] == expected[k]) { // names are short: a loop beats a (vectorised) call
+                    k++;
+                }
+                if (k == n) {
+                    at = i + n + 1;
+                    return guess;
+                }
             }
             int from = at;
             while (at < end) {
