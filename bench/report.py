@@ -62,6 +62,10 @@ if cold:
     for r in cold:
         ratio = f"{r['medianMs'] / py['medianMs']:.2f}×" if py else "-"
         print(f"| {r['side']} | {r['medianMs']} | {r['minMs']} – {r['maxMs']} | {ratio} |")
+apigw = next((r for r in rows if r.get("case") == "apigw"), None)
+if apigw:
+    print(f"\nThrough the emulator's API Gateway (for information; client round trip incl. the authorizer and the DynamoDB log "
+          f"write, on the quick start's stack): p50 {apigw['p50ms']} ms, p99 {apigw['p99ms']} ms over {apigw['n']} calls.")
 sizes = [r for r in rows if r.get("case") == "size"]
 if sizes:
     print("\n| artifact | zipped | unzipped |\n|---|---|---|")

@@ -9,7 +9,9 @@
 #      touched): cold start (process start -> first answer through a Runtime API, SDK clients, alias from
 #      DynamoDB, model from S3, row logged) for the Java function as Lambda runs it (jar unpacked, C1,
 #      no CDS; then with an AppCDS archive as the emulator bundle uses) and for the Python peer; and warm
-#      predict with the DynamoDB log write. Skipped with BENCH_NO_EMULATOR=1 or without MiniStack.
+#      predict with the DynamoDB log write. Skipped with BENCH_NO_EMULATOR=1 or without MiniStack;
+#   4. for information, p50/p99 of predict calls through the emulator's API Gateway on the stack the quick
+#      start deployed (localstack/outputs.json, or MLSERVE_OUTPUTS), when its emulator is up.
 # Results: bench/.work/results.jsonl and bench/.work/report.md (ours, peer, ratios, machine, date).
 # Knobs: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_WARMUP (20000), BENCH_COLD_RUNS (7), BENCH_DDB_N (1000), BENCH_SKIP_BUILD=1.
 set -euo pipefail
@@ -138,6 +140,14 @@ if [[ "${BENCH_NO_EMULATOR:-}" != 1 ]] && "$ministack_py" -c 'import ministack' 
     >"$WORK/warm-ddb.stdout" 2>"$WORK/warm-ddb.stderr"
   cat "$WORK/warm-ddb.jsonl" >>"$RESULTS"
   "$PY" "$BENCH/peer_warm.py" "$BENCH/models" "$WORK/payloads.json" "$RESULTS" "$DDB_N" --ddb bench-predictions
+fi
+
+# 4. For information: predict calls through the emulator's API Gateway, on the stack a quick start deployed (only
+# read from: ~300 predictions land in its log). Skipped unless its outputs file is there and its emulator answers.
+outputs="${MLSERVE_OUTPUTS:-$ROOT/localstack/outputs.json}"
+if [[ "${BENCH_NO_EMULATOR:-}" != 1 && -f "$outputs" ]] && curl -sf -m 2 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Endpoint"])' "$outputs")/_localstack/health" >/dev/null 2>&1; then
+  echo "== 4. predict through the emulator's API Gateway (the quick start's stack)"
+  "$PY" "$BENCH/apigw.py" "$outputs" "$RESULTS" "${BENCH_APIGW_N:-300}" || echo "bench: API Gateway step failed (see above)" >&2
 fi
 
 "$PY" "$BENCH/report.py" "$RESULTS" "$JAVA" >"$WORK/report.md"
