@@ -62,8 +62,8 @@ public final class WarmBench {
                 ? new DynamoDbPredictionLog(AwsClients.dynamoDb(), config.predictionsTable(), config.predictionLogTtl(),
                         config.logWriteDeadline(), io.mlserve.core.store.LogShards.fixed(FunctionConfig.logShards(env)))
                 : new StubLog();
-        var handler = new PredictHandler(Wiring.of(env, config, new FolderStore(models), new FixedRegistry(models), log,
-                Clock.systemUTC()));
+        var wiring = Wiring.of(env, config, new FolderStore(models), new FixedRegistry(models), log, Clock.systemUTC());
+        var handler = new PredictHandler(wiring);
 
         if (mode.equals("rss")) {
             var event = event("reg20", payloads.get("reg20x1"));
@@ -86,7 +86,11 @@ public final class WarmBench {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = java.util.UUID.randomUUID().toString();
         }
+        var only = System.getenv("BENCH_CASES"); // e.g. "reg20x100" while profiling one case
         for (var entry : cases.entrySet()) {
+            if (only != null && !only.isBlank() && !List.of(only.split(",")).contains(entry.getKey())) {
+                continue;
+            }
             var event = event(entry.getValue(), payloads.get(entry.getKey()));
             int warm = mode.equals("ddb") ? Math.min(warmup, 500) : warmup;
             for (int i = 0; i < warm; i++) {
@@ -103,6 +107,22 @@ public final class WarmBench {
             Arrays.sort(nanos);
             results.printf("{\"case\": \"%s\", \"side\": \"mlserve\", \"mode\": \"%s\", \"n\": %d, \"p50us\": %.1f, \"p99us\": %.1f}%n",
                     entry.getKey(), mode, measured, nanos[measured / 2] / 1e3, nanos[(int) (measured * 0.99)] / 1e3);
+            if (!mode.equals("ddb")) {
+                // the floor under the handler: the inference call alone (tensor in, ONNX Runtime, results out), same rows
+                var model = wiring.cache().load(wiring.cache().resolve(entry.getValue(), null, null).ref());
+                var batch = new io.mlserve.core.inference.InstanceParser(1000).parse(event.getBody(), model.manifest()).batch();
+                for (int i = 0; i < warm; i++) {
+                    model.predictor().predict(batch);
+                }
+                for (int i = 0; i < measured; i++) {
+                    long t0 = System.nanoTime();
+                    model.predictor().predict(batch);
+                    nanos[i] = System.nanoTime() - t0;
+                }
+                Arrays.sort(nanos);
+                results.printf("{\"case\": \"%s\", \"side\": \"mlserve-inference\", \"mode\": \"%s\", \"n\": %d, \"p50us\": %.1f, \"p99us\": %.1f}%n",
+                        entry.getKey(), mode, measured, nanos[measured / 2] / 1e3, nanos[(int) (measured * 0.99)] / 1e3);
+            }
         }
         System.exit(0);
     }
