@@ -130,12 +130,12 @@ class BatchJobsStackTest {
                 "Timeout", 900,
                 "Architectures", List.of("x86_64"),
                 "Environment", Map.of("Variables", Match.objectLike(batchEnvironment()))));
-        // throughput-bound: no C1-only JAVA_TOOL_OPTIONS (the request/response functions keep it)
+        // throughput-bound: no C1-only JAVA_TOOL_OPTIONS (the request/response functions without SnapStart keep it)
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "io.mlserve.function.batch.BatchHandler::handleRequest",
                 "Environment", Map.of("Variables", Map.of("JAVA_TOOL_OPTIONS", Match.absent()))));
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*TieredStopAtLevel=1.*"))))));
         // the emulator gets the same settings (the default range size too) on the bootstrap runtime
