@@ -1,6 +1,7 @@
 """The Python peer, warm: shared/peers/warm.py's idiomatic handler (json -> validate -> numpy ->
-session.run -> json), unchanged, on the same models and bodies as the Java side; p50/p99 over N calls
-after 500 warm-up calls. With --ddb TABLE each predicted row is also written to DynamoDB
+session.run -> json), unchanged, on the same models and API Gateway events as the Java side, from the event's
+bytes to the answer's bytes as the Python Lambda runtime runs it (json.loads of the event, the handler,
+json.dumps of the answer); p50/p99 over N calls after 500 warm-up calls. With --ddb TABLE each predicted row is also written to DynamoDB
 (boto3 put_item for one row, batch_writer for more), as the Java handler logs every row.
 Usage: peer_warm.py <models dir> <payloads.json> <results file> [N] [--ddb TABLE]"""
 import json, math, sys, time, uuid
@@ -48,13 +49,17 @@ def log_rows(table, inst, preds):
             for it in items:
                 w.put_item(Item=it)
 
-def bench(handler, body, n, warm=500):
-    ev = {"body": body}
-    for _ in range(warm): handler(ev)
+def invoke(handler, raw):
+    """What the Python Lambda runtime does around the handler: the event's bytes decoded, the answer encoded."""
+    return json.dumps(handler(json.loads(raw))).encode()
+
+def bench(handler, event, n, warm=500):
+    raw = event.encode()
+    for _ in range(warm): invoke(handler, raw)
     ts = []
     for _ in range(n):
-        t = time.perf_counter_ns(); r = handler(ev); ts.append(time.perf_counter_ns() - t)
-        assert r["statusCode"] == 200
+        t = time.perf_counter_ns(); r = invoke(handler, raw); ts.append(time.perf_counter_ns() - t)
+        assert r.startswith(b'{"statusCode": 200')
     ts.sort()
     return ts[len(ts)//2] / 1000, ts[int(len(ts)*0.99)] / 1000
 
@@ -69,7 +74,7 @@ def main():
     h4 = make_handler(models + "/clf4/model.onnx", n4, ["c0", "c1", "c2"], table)
     h20 = make_handler(models + "/reg20/model.onnx", n20, None, table)
     for case, h in [("clf4x1", h4), ("clf4x100", h4), ("reg20x1", h20), ("reg20x100", h20)]:
-        p50, p99 = bench(h, payloads[case], n, 500 if table is None else 50)
+        p50, p99 = bench(h, payloads["events"][case], n, 500 if table is None else 50)
         results.write(json.dumps({"case": case, "side": "python", "mode": mode, "n": n, "p50us": round(p50, 1), "p99us": round(p99, 1)}) + "\n")
         results.flush()
 
