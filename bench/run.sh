@@ -5,16 +5,18 @@
 #      clf4 and reg20, 1 and 100 rows; the Python peer (shared/peers/warm.py's handler) in the same run;
 #      then the same Java run with full JIT (for information);
 #   2. artifact size, and RSS after 10,000 and 100,000 predictions;
-#   3. with a private MiniStack on port 4650 (its own state; the integrator's emulator on 4566 is never
+#   3. with a private MiniStack on port BENCH_EMULATOR_PORT (4650; its own state; the integrator's emulator on 4566 is never
 #      touched): cold start (process start -> first answer through a Runtime API, SDK clients, alias from
 #      DynamoDB, model from S3, row logged) for the Java function as Lambda runs it (jar unpacked, C1,
 #      no CDS; then with an AppCDS archive as the emulator bundle uses) and for the Python peer; and warm
 #      predict with the DynamoDB log write. Skipped with BENCH_NO_EMULATOR=1 or without MiniStack.
 # Results: bench/.work/results.jsonl and bench/.work/report.md (ours, peer, ratios, machine, date).
-# Knobs: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_WARMUP (20000), BENCH_COLD_RUNS (7), BENCH_DDB_N (1000), BENCH_SKIP_BUILD=1.
+# Knobs: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_WARMUP (20000), BENCH_COLD_RUNS (7), BENCH_DDB_N (1000), BENCH_SKIP_BUILD=1,
+#   BENCH_EMULATOR_PORT (4650: the private MiniStack's port).
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"; ROOT="$(cd "$BENCH/.." && pwd)"; WORK="$BENCH/.work"
 N="${BENCH_N:-10000}"; ROUNDS="${BENCH_ROUNDS:-3}"; WARMUP="${BENCH_WARMUP:-20000}"; COLD_RUNS="${BENCH_COLD_RUNS:-7}"; DDB_N="${BENCH_DDB_N:-1000}"
+EMULATOR_PORT="${BENCH_EMULATOR_PORT:-4650}"
 mkdir -p "$WORK"; export BENCH_WORK="$WORK"
 RESULTS="$WORK/results.jsonl"; : >"$RESULTS"
 
@@ -83,15 +85,15 @@ cat "$WORK/rss.jsonl" >>"$RESULTS"
 
 ministack_py="$ROOT/localstack/.venv/bin/python3"
 if [[ "${BENCH_NO_EMULATOR:-}" != 1 ]] && "$ministack_py" -c 'import ministack' 2>/dev/null; then
-  echo "== 3. private MiniStack on port 4650"
-  export AWS_ENDPOINT_URL=http://localhost:4650 AWS_ENDPOINT_URL_S3=http://localhost:4650 AWS_ACCESS_KEY_ID=test \
+  echo "== 3. private MiniStack on port $EMULATOR_PORT"
+  export AWS_ENDPOINT_URL=http://localhost:$EMULATOR_PORT AWS_ENDPOINT_URL_S3=http://localhost:$EMULATOR_PORT AWS_ACCESS_KEY_ID=test \
     AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
   if curl -sf -m 2 "$AWS_ENDPOINT_URL/_localstack/health" >/dev/null 2>&1; then
-    echo "bench: something already answers on port 4650; stop it first" >&2; exit 1
+    echo "bench: something already answers on port $EMULATOR_PORT; stop it first" >&2; exit 1
   fi
   mkdir -p "$WORK/ministack"; rm -f "$WORK/ministack/pid"
   # its own session and process group (the pid written is the group's), stopped with it on exit
-  (cd "$WORK/ministack" && GATEWAY_PORT=4650 MLSERVE_STATE_DIR="$WORK/ministack" setsid sh -c \
+  (cd "$WORK/ministack" && GATEWAY_PORT="$EMULATOR_PORT" MLSERVE_STATE_DIR="$WORK/ministack" setsid sh -c \
     'echo $$ >pid; exec "$0" -m ministack' "$ministack_py" >"$WORK/ministack/ministack.log" 2>&1 </dev/null &)
   stop_ministack() { [[ -f "$WORK/ministack/pid" ]] && kill -- "-$(cat "$WORK/ministack/pid")" 2>/dev/null || true; }
   trap stop_ministack EXIT
