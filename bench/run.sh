@@ -80,7 +80,7 @@ for jar in predict registry authorizer; do
   fi
 done
 # the SDK classes predict's shade filters drop must stay unnamed by what remains (exit 1 otherwise)
-python3 "$BENCH/jar_refs.py" "$JAR" software/amazon/awssdk/services/dynamodb/ software/amazon/awssdk/services/sqs/
+python3 "$BENCH/jar_refs.py" "$JAR" software/amazon/awssdk/services/dynamodb/ software/amazon/awssdk/services/sqs/ org/joda/
 env "${lambda_env[@]}" "$JAVA" "${C1[@]}" -cp "$WORK/classes:$JAR" io.mlserve.function.predict.WarmBench rss \
   "$BENCH/models" "$WORK/payloads.json" "$WORK/rss.jsonl" >"$WORK/rss.stdout" 2>"$WORK/rss.stderr"
 cat "$WORK/rss.jsonl" >>"$RESULTS"

@@ -135,7 +135,7 @@ class BatchJobsStackTest {
                 "Handler", "io.mlserve.function.batch.BatchHandler::handleRequest",
                 "Environment", Map.of("Variables", Map.of("JAVA_TOOL_OPTIONS", Match.absent()))));
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*TieredStopAtLevel=1.*"))))));
         // the emulator gets the same settings (the default range size too) on the bootstrap runtime

@@ -60,7 +60,7 @@ class ServingStackTest {
     void predictFunction_shouldRunJava21OnX86WithItsSettings_onAws() {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "MemorySize", 1024,
                 "Timeout", 30,
                 "Architectures", List.of("x86_64"),
@@ -82,7 +82,7 @@ class ServingStackTest {
     @Test
     void predictFunction_shouldUseSnapStart_behindTheLiveAlias_onAwsOnly() {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
         aws.resourceCountIs("AWS::Lambda::Version", 1);
         aws.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
@@ -97,7 +97,7 @@ class ServingStackTest {
     void predictFunction_shouldUseBootstrapRuntime_onlyOnTheEmulator() {
         local.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "provided.al2023",
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "MemorySize", 1024));
         assertThat(local.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "java21")))).isEmpty();
         assertThat(Files.isExecutable(repo.resolve("infra/target/local-bundles/predict/bootstrap"))).isTrue();
