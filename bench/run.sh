@@ -8,7 +8,8 @@
 #   3. with a private MiniStack on port BENCH_EMULATOR_PORT (4650; its own state; the integrator's emulator on 4566 is never
 #      touched): cold start (process start -> first answer through a Runtime API, SDK clients, alias from
 #      DynamoDB, model from S3, row logged) for the Java function as Lambda runs it (jar unpacked, C1,
-#      no CDS; then with an AppCDS archive as the emulator bundle uses) and for the Python peer; and warm
+#      no CDS; the same with full JIT; then the jar with an AppCDS archive or a JDK 25 AOT cache, as the
+#      emulator bundle's bootstrap makes them) and for the Python peer; and warm
 #      predict with the DynamoDB log write. Skipped with BENCH_NO_EMULATOR=1 or without MiniStack.
 # Results: bench/.work/results.jsonl and bench/.work/report.md (ours, peer, ratios, machine, date).
 # Knobs: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_WARMUP (20000), BENCH_COLD_RUNS (7), BENCH_DDB_N (1000), BENCH_SKIP_BUILD=1,
@@ -109,27 +110,47 @@ if [[ "${BENCH_NO_EMULATOR:-}" != 1 ]] && "$ministack_py" -c 'import ministack' 
   ric="$ROOT/functions/local-runtime/target/runtime"
   ric_cp="$task:$ric/lib/*"
   jni="-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=$ric/jni/libaws-lambda-jni.linux-x86_64.so"
-  handler=io.mlserve.function.predict.PredictHandler::handleRequest
-  run_java() { # $1: name, $2: class path, $3: task root, rest: extra JVM options
+  # the deployed entry point: reads the API Gateway event itself (the runtime's event serializer never loads)
+  handler=io.mlserve.function.predict.PredictStreamHandler::handleRequest
+  jvm=("${C1[@]}")
+  run_java() { # $1: name, $2: class path, $3: task root, rest: extra JVM options; JVM flags from $jvm
     local name=$1 cp=$2 root=$3; shift 3
     "$PY" "$BENCH/cold.py" run "$name" "$COLD_RUNS" "${fn_env[@]}" LAMBDA_TASK_ROOT="$root" _HANDLER="$handler" -- \
-      "$JAVA" "${C1[@]}" "$@" "$jni" -cp "$cp" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$handler" >>"$RESULTS"
+      "$JAVA" "${jvm[@]}" "$@" "$jni" -cp "$cp" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$handler" >>"$RESULTS"
+  }
+  train_java() { # $1: name, $2: class path, rest: extra JVM options; one start that writes an archive at exit
+    local name=$1 cp=$2; shift 2
+    BENCH_EXIT_AFTER_ANSWER=1 "$PY" "$BENCH/cold.py" run "$name" 1 "${fn_env[@]}" LAMBDA_TASK_ROOT="$task" _HANDLER="$handler" -- \
+      "$JAVA" "${jvm[@]}" "$@" "$jni" -cp "$cp" com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$handler" >/dev/null || true
   }
   echo "== 3. cold start: Java as on AWS (jar unpacked into the task root, natives used in place, C1, no app CDS)"
   run_java java-aws-layout "$task:$ric/lib/*" "$task"
+  echo "== 3. cold start: the same with full JIT (C1 then C2; information: SnapStart may move predict to it)"
+  jvm=("${FULL[@]}"); run_java java-aws-layout-fulljit "$task:$ric/lib/*" "$task"; jvm=("${C1[@]}")
   # The emulator bundle's layout: the jar on the class path (a CDS archive needs jars, not directories)
   jar_cp="$ric/lib/*:$JAR"; no_natives="$WORK/empty-task"; mkdir -p "$no_natives"
-  echo "== 3. cold start: Java as the emulator bundle runs it today (jar; ORT copies its natives to /tmp at each start)"
+  echo "== 3. cold start: Java jar, no archive (ORT copies its natives to /tmp at each start)"
   run_java java-jar "$jar_cp" "$no_natives"
-  echo "== 3. cold start: Java jar + AppCDS archive (as bootstrap makes one) + natives pre-extracted"
+  echo "== 3. cold start: Java jar + AppCDS archive (as bootstrap makes one on JDK 21-24) + natives pre-extracted"
   rm -f "$WORK/app.jsa"
-  BENCH_EXIT_AFTER_ANSWER=1 "$PY" "$BENCH/cold.py" run cds-training 1 "${fn_env[@]}" LAMBDA_TASK_ROOT="$task" _HANDLER="$handler" -- \
-    "$JAVA" "${C1[@]}" -XX:ArchiveClassesAtExit="$WORK/app.jsa" "$jni" -cp "$jar_cp" \
-    com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$handler" >/dev/null || true
+  train_java cds-training "$jar_cp" -XX:ArchiveClassesAtExit="$WORK/app.jsa"
   if [[ -s "$WORK/app.jsa" ]]; then
     run_java java-jar-appcds "$jar_cp" "$task" -XX:SharedArchiveFile="$WORK/app.jsa"
   else
     echo "bench: no AppCDS archive was written (see $WORK/cold-cds-training.err)" >&2
+  fi
+  if [[ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ]]; then
+    echo "== 3. cold start: Java jar + JDK AOT cache (as bootstrap makes one on JDK >= 25: one training start) + natives pre-extracted"
+    # -XX:AOTCacheOutput refuses any -Xshare option
+    jvm=(); for o in "${C1[@]}"; do [[ "$o" == -Xshare:* ]] || jvm+=("$o"); done
+    rm -f "$WORK/app.aot"
+    train_java aot-training "$jar_cp" -XX:AOTCacheOutput="$WORK/app.aot"
+    if [[ -s "$WORK/app.aot" ]]; then
+      run_java java-jar-aotcache "$jar_cp" "$task" -XX:AOTCache="$WORK/app.aot"
+    else
+      echo "bench: no AOT cache was written (see $WORK/cold-aot-training.err)" >&2
+    fi
+    jvm=("${C1[@]}")
   fi
   echo "== 3. cold start: Python peer"
   "$PY" "$BENCH/cold.py" run python "$COLD_RUNS" "${fn_env[@]}" -- "$PY" "$BENCH/peer_cold.py" >>"$RESULTS"
