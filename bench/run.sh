@@ -9,7 +9,7 @@
 #      touched): cold start (process start -> first answer through a Runtime API, SDK clients, alias from
 #      DynamoDB, model from S3, row logged) for the Java function as Lambda runs it (jar unpacked, C1,
 #      no CDS; the same with full JIT; then the jar with an AppCDS archive or a JDK 25 AOT cache, as the
-#      emulator bundle's bootstrap makes them) and for the Python peer; and warm
+#      emulator bundle's bootstrap makes them), for the authorizer (512 MB) and for the Python peer; and warm
 #      predict with the DynamoDB log write. Skipped with BENCH_NO_EMULATOR=1 or without MiniStack.
 # Results: bench/.work/results.jsonl and bench/.work/report.md (ours, peer, ratios, machine, date).
 # Knobs: BENCH_N (10000), BENCH_ROUNDS (3), BENCH_WARMUP (20000), BENCH_COLD_RUNS (7), BENCH_DDB_N (1000), BENCH_SKIP_BUILD=1,
@@ -40,8 +40,8 @@ fi
 PY="$BENCH/.venv/bin/python"
 
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
-  echo "== build predict.jar and the local runtime (offline, no install)"
-  (cd "$ROOT" && ./mvnw -o -q -B package -DskipTests -pl functions/predict,functions/local-runtime -am)
+  echo "== build predict.jar, authorizer.jar and the local runtime (offline, no install)"
+  (cd "$ROOT" && ./mvnw -o -q -B package -DskipTests -pl functions/predict,functions/authorizer,functions/local-runtime -am)
 fi
 JAR="$ROOT/functions/predict/target/predict.jar"
 rm -rf "$WORK/classes"; mkdir -p "$WORK/classes"
@@ -152,6 +152,13 @@ if [[ "${BENCH_NO_EMULATOR:-}" != 1 ]] && "$ministack_py" -c 'import ministack' 
     fi
     jvm=("${C1[@]}")
   fi
+  echo "== 3. cold start: the authorizer as on AWS (jar unpacked, C1; a REQUEST event with a key from the keys table)"
+  auth_task="$WORK/authorizer-task"; rm -rf "$auth_task"; mkdir -p "$auth_task"
+  (cd "$auth_task" && unzip -q "$ROOT/functions/authorizer/target/authorizer.jar")
+  auth_handler=io.mlserve.function.authorizer.AuthorizerStreamHandler::handleRequest
+  BENCH_EVENT=authorizer "$PY" "$BENCH/cold.py" run authorizer-aws-layout "$COLD_RUNS" KEYS_TABLE=bench-keys "${lambda_env[@]/predict/authorizer}" \
+    LAMBDA_TASK_ROOT="$auth_task" _HANDLER="$auth_handler" -- "$JAVA" "${C1[@]/-Xmx716m/-Xmx358m}" "$jni" -cp "$auth_task:$ric/lib/*" \
+    com.amazonaws.services.lambda.runtime.api.client.AWSLambda "$auth_handler" >>"$RESULTS"
   echo "== 3. cold start: Python peer"
   "$PY" "$BENCH/cold.py" run python "$COLD_RUNS" "${fn_env[@]}" -- "$PY" "$BENCH/peer_cold.py" >>"$RESULTS"
 

@@ -393,7 +393,7 @@ public final class ServingStack extends Stack {
                 .build());
 
         authorizer = new JavaFunction(this, "Authorizer", settings.target(), settings.artifacts(), new JavaFunction.Props(
-                "authorizer", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest", 512, Duration.seconds(10),
+                "authorizer", "io.mlserve.function.authorizer.AuthorizerStreamHandler::handleRequest", 512, Duration.seconds(10),
                 Map.of("KEYS_TABLE", keysTable.getTableName(),
                         "POWERTOOLS_SERVICE_NAME", "authorizer",
                         "POWERTOOLS_METRICS_NAMESPACE", "mlserve")));

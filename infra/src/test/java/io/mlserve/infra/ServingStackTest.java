@@ -349,7 +349,7 @@ class ServingStackTest {
                 "AuthorizerUri", Match.objectLike(Map.of())));
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest",
+                "Handler", "io.mlserve.function.authorizer.AuthorizerStreamHandler::handleRequest",
                 "MemorySize", 512,
                 "Timeout", 10,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(

@@ -170,7 +170,8 @@ public final class JsonEvents {
     }
 
     /**
-     * Writes plain data — maps, lists, arrays, strings, numbers, booleans, null — as JSON.
+     * Writes plain data — maps, lists, arrays, strings, numbers, booleans, null — as JSON; map entries whose
+     * value is null are left out (as a databind mapper with {@code NON_NULL} inclusion writes them).
      *
      * @param g the generator
      * @param value the value
@@ -190,8 +191,10 @@ public final class JsonEvents {
             case Map<?, ?> map -> {
                 g.writeStartObject();
                 for (var e : map.entrySet()) {
-                    g.writeFieldName(String.valueOf(e.getKey()));
-                    writeValue(g, e.getValue());
+                    if (e.getValue() != null) { // e.g. an IAM statement's absent Condition: left out, not null
+                        g.writeFieldName(String.valueOf(e.getKey()));
+                        writeValue(g, e.getValue());
+                    }
                 }
                 g.writeEndObject();
             }
