@@ -5,11 +5,15 @@ DynamoDB) and posts the answer. Measured: spawn -> answer received, wall clock, 
 
   cold.py seed                      create bucket, tables, model and registry items on AWS_ENDPOINT_URL
   cold.py run <name> <N> -- cmd...  spawn cmd N times against a fresh Runtime API; print one JSON line
+
+The event is a predict request (answer: status 200), or with BENCH_EVENT=authorizer a REQUEST authorizer event
+carrying the seeded key of table bench-keys (answer: an Allow policy).
 """
-import http.server, json, os, statistics, subprocess, sys, threading, time, uuid
+import hashlib, http.server, json, os, statistics, subprocess, sys, threading, time, uuid
 
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
-BUCKET, REGISTRY, PREDICTIONS = "bench-models", "bench-registry", "bench-predictions"
+BUCKET, REGISTRY, PREDICTIONS, KEYS = "bench-models", "bench-registry", "bench-predictions", "bench-keys"
+API_KEY = "Bk3yValue0123456789abcdefghijklmnopqrstu"
 EVENT_BODY = json.dumps({"instances": [{f"x{j:02d}": round(0.1 * j - 1, 3) for j in range(20)}]})
 
 
@@ -23,6 +27,12 @@ def seed():
             ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+    if KEYS not in ddb.list_tables()["TableNames"]:
+        ddb.create_table(TableName=KEYS, BillingMode="PAY_PER_REQUEST",
+                         AttributeDefinitions=[{"AttributeName": "keyHash", "AttributeType": "S"}],
+                         KeySchema=[{"AttributeName": "keyHash", "KeyType": "HASH"}])
+    ddb.put_item(TableName=KEYS, Item={"keyHash": {"S": hashlib.sha256(API_KEY.encode()).hexdigest()}, "name": {"S": "bench"},
+                 "role": {"S": "predict"}, "status": {"S": "active"}, "createdAt": {"S": "2026-11-24T00:00:00Z"}})
     for model in ("reg20", "clf4"):
         manifest = json.load(open(f"{MODELS}/{model}/manifest.json"))
         for f in ("model.onnx", "manifest.json"):
@@ -37,6 +47,12 @@ def seed():
 
 
 def event(request_id):
+    if os.environ.get("BENCH_EVENT") == "authorizer":
+        return {"type": "REQUEST", "methodArn": "arn:aws:execute-api:us-east-1:000000000000:abc123/prod/POST/models/reg20/predict",
+                "resource": "/models/{name}/predict", "path": "/models/reg20/predict", "httpMethod": "POST",
+                "headers": {"Content-Type": "application/json", "x-api-key": API_KEY, "X-Forwarded-For": "203.0.113.7"},
+                "pathParameters": {"name": "reg20"}, "queryStringParameters": None,
+                "requestContext": {"requestId": request_id, "stage": "prod", "httpMethod": "POST", "apiId": "abc123"}}
     return {"resource": "/models/{name}/predict", "path": "/models/reg20/predict", "httpMethod": "POST",
             "headers": {"Content-Type": "application/json", "Host": "abc123.execute-api.us-east-1.amazonaws.com",
                         "x-api-key": "k" * 40, "X-Forwarded-For": "203.0.113.7"},
@@ -129,7 +145,8 @@ def run(name, n, cmd, env_extra):
             raise SystemExit(f"{name}: no answer within 60 s")
         path, body = api.answer
         answer = json.loads(body)
-        if "/error" in path or answer.get("statusCode") != 200:
+        allowed = answer.get("policyDocument", {}).get("Statement", [{}])[0].get("Effect") == "Allow"
+        if "/error" in path or not (answer.get("statusCode") == 200 or allowed):
             raise SystemExit(f"{name}: failed: {body[:500]!r}")
         times.append((t1 - t0) * 1000)
     print(json.dumps({"case": "cold", "side": name, "n": n, "medianMs": round(statistics.median(times)),

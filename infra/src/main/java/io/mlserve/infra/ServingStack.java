@@ -320,7 +320,7 @@ public final class ServingStack extends Stack {
                 "POWERTOOLS_METRICS_NAMESPACE", "mlserve");
         predictionSpill = spillQueue();
         predict = new JavaFunction(this, "Predict", settings.target(), settings.artifacts(), new JavaFunction.Props(
-                "predict", "io.mlserve.function.predict.PredictHandler::handleRequest", 1024, Duration.seconds(30),
+                "predict", "io.mlserve.function.predict.PredictStreamHandler::handleRequest", 1024, Duration.seconds(30),
                 with(shared, Map.of(
                         "PREDICTION_SPILL_QUEUE_URL", predictionSpill.getQueueUrl(),
                         "PREDICTION_LOG_TTL_DAYS", PREDICTION_LOG_TTL_DAYS,
@@ -397,7 +397,7 @@ public final class ServingStack extends Stack {
                 .build());
 
         authorizer = new JavaFunction(this, "Authorizer", settings.target(), settings.artifacts(), new JavaFunction.Props(
-                "authorizer", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest", 512, Duration.seconds(10),
+                "authorizer", "io.mlserve.function.authorizer.AuthorizerStreamHandler::handleRequest", 512, Duration.seconds(10),
                 Map.of("KEYS_TABLE", keysTable.getTableName(),
                         "POWERTOOLS_SERVICE_NAME", "authorizer",
                         "POWERTOOLS_METRICS_NAMESPACE", "mlserve")));

@@ -67,7 +67,7 @@ class PredictionSpillStackTest {
     @Test
     void predictAndBatch_shouldKnowTheSpill_andMayOnlySendToIt() {
         var queueUrl = Map.of("Ref", logicalId(awsStack, awsStack.predictionSpill()));
-        for (var handler : List.of("io.mlserve.function.predict.PredictHandler::handleRequest",
+        for (var handler : List.of("io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "io.mlserve.function.batch.BatchHandler::handleRequest")) {
             aws.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
                     "Environment", Map.of("Variables", Match.objectLike(Map.of("PREDICTION_SPILL_QUEUE_URL", queueUrl)))));

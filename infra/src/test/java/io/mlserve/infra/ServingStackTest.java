@@ -60,7 +60,7 @@ class ServingStackTest {
     void predictFunction_shouldRunJava21OnX86WithItsSettings_onAws() {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "MemorySize", 1024,
                 "Timeout", 30,
                 "Architectures", List.of("x86_64"),
@@ -83,7 +83,7 @@ class ServingStackTest {
     @Test
     void predictFunction_shouldUseSnapStart_behindTheLiveAlias_onAwsOnly() {
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
         aws.resourceCountIs("AWS::Lambda::Version", 1);
         aws.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
@@ -94,7 +94,7 @@ class ServingStackTest {
         assertThat(local.toJSON().toString()).doesNotContain("SnapStart");
         // without a snapshot, the emulator keeps C1's quick start
         local.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*TieredStopAtLevel=1.*"))))));
     }
@@ -103,7 +103,7 @@ class ServingStackTest {
     void predictFunction_shouldUseBootstrapRuntime_onlyOnTheEmulator() {
         local.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "provided.al2023",
-                "Handler", "io.mlserve.function.predict.PredictHandler::handleRequest",
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
                 "MemorySize", 1024));
         assertThat(local.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "java21")))).isEmpty();
         assertThat(Files.isExecutable(repo.resolve("infra/target/local-bundles/predict/bootstrap"))).isTrue();
@@ -355,7 +355,7 @@ class ServingStackTest {
                 "AuthorizerUri", Match.objectLike(Map.of())));
         aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Runtime", "java21",
-                "Handler", "io.mlserve.function.authorizer.AuthorizerHandler::handleRequest",
+                "Handler", "io.mlserve.function.authorizer.AuthorizerStreamHandler::handleRequest",
                 "MemorySize", 512,
                 "Timeout", 10,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(

@@ -4,14 +4,18 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import io.mlserve.core.model.FeatureType;
 import io.mlserve.core.model.ModelManifest;
 import io.mlserve.core.serving.ModelCache;
 import io.mlserve.core.json.Json;
 import io.mlserve.http.EmfMetrics;
+import io.mlserve.http.ProxyEventJson;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,14 +101,18 @@ final class PredictPriming implements Resource {
         LOG.atInfo().setMessage("restored from the snapshot").addKeyValue("event", "Restored").log();
     }
 
+    /** One call the way the deployed {@link PredictStreamHandler} makes it: event bytes read, handled, answer written. */
     private void call(String model, String body) {
-        var headers = new HashMap<String, String>();
-        headers.put("Content-Type", "application/json");
-        var requestContext = new APIGatewayProxyRequestEvent.ProxyRequestContext();
-        requestContext.setAuthorizer(new HashMap<>(Map.of("role", "predict", "keyName", "priming")));
-        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/models/" + model + "/predict")
-                .withResource("/models/{name}/predict").withHeaders(headers).withRequestContext(requestContext).withBody(body);
-        handler.handleRequest(event, new PrimingContext("priming-" + primedRequests));
+        var event = Json.write(Map.of("httpMethod", "POST", "path", "/models/" + model + "/predict",
+                "resource", "/models/{name}/predict", "headers", Map.of("Content-Type", "application/json"),
+                "requestContext", Map.of("authorizer", Map.of("role", "predict", "keyName", "priming")), "body", body));
+        try {
+            var request = ProxyEventJson.read(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
+            ProxyEventJson.write(handler.handleRequest(request, new PrimingContext("priming-" + primedRequests)),
+                    OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         primedRequests++;
     }
 
