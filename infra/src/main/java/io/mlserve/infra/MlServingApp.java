@@ -30,7 +30,8 @@ public final class MlServingApp {
      *     {@code repoRoot} (where {@code functions/} is; default {@code ..}), {@code bundleDir} (where
      *     emulator bundles are assembled; default {@code infra/target/local-bundles}),
      *     {@code removalPolicy} ({@code retain} | {@code destroy}, for buckets and tables; default retain),
-     *     {@code logShards} (prediction-log shards of a version registered without a count, 1..64; default 4)
+     *     {@code logShards} (prediction-log shards of a version registered without a count, 1..64; default 4),
+     *     {@code primeModels} (comma-separated models predict loads and runs before its SnapStart snapshot; AWS only)
      * @return the serving stack
      */
     public static ServingStack build(App app) {
@@ -44,7 +45,8 @@ public final class MlServingApp {
         var removal = RemovalPolicy.valueOf(String.valueOf(contextOr(app, "removalPolicy", "retain")).toUpperCase(Locale.ROOT));
         var stack = new ServingStack(app, "MlServe", StackProps.builder()
                 .description("mlserve: serverless ONNX model serving")
-                .build(), new ServingStack.Settings(target, artifacts, removal, logShards(app)));
+                .build(), new ServingStack.Settings(target, artifacts, removal, logShards(app),
+                        String.valueOf(contextOr(app, "primeModels", ""))));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;
     }

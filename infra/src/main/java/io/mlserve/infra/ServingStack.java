@@ -137,15 +137,28 @@ public final class ServingStack extends Stack {
      * @param removal what deleting the stack does to the bucket, the tables and the alarm topic's key
      * @param logShards prediction-log shards of a version registered without {@code logShards} (env {@code LOG_SHARDS},
      *     1..64)
+     * @param primeModels the models whose production version predict loads and runs before its SnapStart snapshot
+     *     (comma-separated; env {@code PRIME_MODELS}, AWS only), or empty
      */
-    public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal, int logShards) {
+    public record Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal, int logShards, String primeModels) {
         /** The default of 4 log shards per version. */
         public static final int DEFAULT_LOG_SHARDS = 4;
+        private static final java.util.regex.Pattern MODEL_LIST = java.util.regex.Pattern.compile(
+                "([a-z0-9][a-z0-9_-]{0,63}(,[a-z0-9][a-z0-9_-]{0,63})*)?");
 
         public Settings {
             if (logShards < 1 || logShards > 64) {
                 throw new IllegalArgumentException("context logShards must be an integer from 1 to 64, got " + logShards);
             }
+            primeModels = primeModels == null ? "" : primeModels.replace(" ", "");
+            if (!MODEL_LIST.matcher(primeModels).matches()) {
+                throw new IllegalArgumentException("context primeModels must be comma-separated model names, got '" + primeModels + "'");
+            }
+        }
+
+        /** Priming no model. */
+        public Settings(DeployTarget target, Artifacts artifacts, RemovalPolicy removal, int logShards) {
+            this(target, artifacts, removal, logShards, "");
         }
 
         /** With {@value #DEFAULT_LOG_SHARDS} log shards. */
@@ -344,6 +357,9 @@ public final class ServingStack extends Stack {
         if (settings.target() == DeployTarget.AWS) {
             ((CfnFunction) predict.function().getNode().getDefaultChild())
                     .setSnapStart(CfnFunction.SnapStartProperty.builder().applyOn("PublishedVersions").build());
+            if (!settings.primeModels().isEmpty()) {
+                predict.function().addEnvironment("PRIME_MODELS", settings.primeModels());
+            }
             predictTarget = Alias.Builder.create(this, "PredictLive")
                     .aliasName("live").version(predict.function().getCurrentVersion()).build();
         } else {

@@ -1,6 +1,7 @@
 package io.mlserve.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,6 +79,25 @@ class ServingStackTest {
                 "Handler", "io.mlserve.function.registry.RegistryHandler::handleRequest",
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "MODELS_BUCKET", Match.anyValue(), "PREDICTIONS_TABLE", Match.anyValue(), "REGISTRY_TABLE", Match.anyValue())))));
+    }
+
+    @Test
+    void predictFunction_shouldPrimeTheModelsNamedInContext_onAwsOnly() {
+        // GIVEN context primeModels (spaces allowed), and none
+        var app = app("aws");
+        app.getNode().setContext("primeModels", "iris, telco-churn");
+        var primed = Template.fromStack(MlServingApp.build(app));
+
+        // THEN the snapshot's priming gets them; without the context nothing is set
+        primed.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("PRIME_MODELS", "iris,telco-churn")))));
+        aws.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.mlserve.function.predict.PredictStreamHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("PRIME_MODELS", Match.absent())))));
+        var bad = app("aws");
+        bad.getNode().setContext("primeModels", "Iris;drop");
+        assertThatThrownBy(() -> MlServingApp.build(bad)).hasMessageContaining("primeModels");
     }
 
     @Test
