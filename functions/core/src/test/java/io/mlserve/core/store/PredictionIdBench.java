@@ -35,6 +35,29 @@ public final class PredictionIdBench {
         }
         run("1 row per request   ", records, perRound, rounds);
         run("100 rows of a request", batch, perRound, rounds);
+        answer(model, at, requestIds, perRound, rounds);
+    }
+
+    /** What the predict answer pays: a request's ids written into its buffer ({@link PredictionIds#encodeInto}). */
+    private static void answer(ModelRef model, Instant at, String[] requestIds, int perRound, int rounds) {
+        var out = new byte[256];
+        long sink = 0;
+        var ns = new double[rounds];
+        for (int r = -2; r < rounds; r++) { // two warm-up rounds
+            long t0 = System.nanoTime();
+            for (int i = 0; i < perRound; i += 100) {
+                var ids = new PredictionIds(model, 4, at, requestIds[(i / 100) % requestIds.length], 100);
+                for (int row = 0; row < 100; row++) {
+                    sink += ids.encodeInto(row, out, 0);
+                }
+            }
+            if (r >= 0) {
+                ns[r] = (System.nanoTime() - t0) / (double) perRound;
+            }
+        }
+        Arrays.sort(ns);
+        System.out.printf("100 rows of a request PredictionIds.encodeInto (the answer's path): median %.0f ns/id (min %.0f, max %.0f) over %d rounds of %d; sink %d%n",
+                ns[rounds / 2], ns[0], ns[rounds - 1], rounds, perRound, sink);
     }
 
     private static void run(String label, PredictionRecord[] records, int perRound, int rounds) {
