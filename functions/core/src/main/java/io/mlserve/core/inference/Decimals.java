@@ -8,7 +8,8 @@ package io.mlserve.core.inference;
  * else is left to {@link Double#parseDouble}.
  */
 public final class Decimals {
-    private static final double[] POW10 = new double[23];
+    /** 10^0..10^22: every one an exact double. */
+    static final double[] POW10 = new double[23];
 
     static {
         double p = 1;

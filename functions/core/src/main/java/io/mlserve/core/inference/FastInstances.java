@@ -329,22 +329,12 @@ final class FastInstances {
                 return Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
             }
             // m and 10^|power| are exact doubles, so one operation rounds correctly (as Decimals.parse)
-            double value = mantissa == 0 ? 0 : power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
+            double value = mantissa == 0 ? 0 : power >= 0 ? mantissa * Decimals.POW10[power] : mantissa / Decimals.POW10[-power];
             return negative ? -value : value;
         }
 
         private static boolean isDigit(byte c) {
             return c >= '0' && c <= '9';
-        }
-    }
-
-    private static final double[] POW10 = new double[23];
-
-    static {
-        double p = 1;
-        for (int i = 0; i < POW10.length; i++) {
-            POW10[i] = p;
-            p *= 10;
         }
     }
 }
