@@ -107,8 +107,9 @@ if [[ "${BENCH_NO_EMULATOR:-}" != 1 ]] && "$ministack_py" -c 'import ministack' 
   for _ in $(seq 1 60); do curl -sf -m 2 "$AWS_ENDPOINT_URL/_localstack/health" >/dev/null 2>&1 && break; sleep 1; done
   "$PY" "$BENCH/cold.py" seed
 
+  # as deployed, with a spill queue configured (its client is built at INIT; the healthy path never calls it)
   fn_env=(MODELS_BUCKET=bench-models REGISTRY_TABLE=bench-registry PREDICTIONS_TABLE=bench-predictions
-    MODEL_ALIAS_TTL_SECONDS=5 "${lambda_env[@]}")
+    MODEL_ALIAS_TTL_SECONDS=5 "PREDICTION_SPILL_QUEUE_URL=$AWS_ENDPOINT_URL/000000000000/bench-spill" "${lambda_env[@]}")
   # Lambda unpacks the function's zip into /var/task and runs the runtime client with /var/task on the class path.
   task="$WORK/task"; rm -rf "$task"; mkdir -p "$task"; (cd "$task" && unzip -q "$JAR")
   ric="$ROOT/functions/local-runtime/target/runtime"
