@@ -5,6 +5,7 @@ import io.mlserve.core.batch.BlobOutput;
 import io.mlserve.core.batch.BlobStore;
 import io.mlserve.core.batch.ByteRange;
 import io.mlserve.core.batch.ErrorLines;
+import io.mlserve.core.batch.LazyLines;
 import io.mlserve.core.batch.LogSampler;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.error.ModelRejectedException;
@@ -213,7 +214,7 @@ public final class BatchJobs {
         boolean logAll = job.details() != null && Boolean.TRUE.equals(job.details().get(JobService.LOG_ALL));
         var worker = new RangeWorker(model, log, new LogSampler(job.jobId(), logAll ? 1.0 : config.sampleRate()), range, logTime,
                 config.chunkRows(), logAll ? shards.shards(model.ref()) : 0);
-        var errors = new RangeWorker.Errors(() -> blobs.create(config.dataBucket(), errorsKey, "application/x-ndjson"));
+        var errors = new LazyLines(() -> blobs.create(config.dataBucket(), errorsKey, "application/x-ndjson"));
         BlobOutput part = blobs.create(config.dataBucket(), partKey, format.contentType);
         RangeWorker.Counts counts;
         try (var in = blobs.openFrom(input.bucket(), input.key(), Math.max(0, range.start() - 1))) {

@@ -7,6 +7,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.mlserve.core.batch.BlobOutput;
+import io.mlserve.core.batch.LazyLines;
 import io.mlserve.core.batch.ByteRange;
 import io.mlserve.core.batch.ErrorLines;
 import io.mlserve.core.batch.LogSampler;
@@ -29,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Predicts one byte range: streams its records in, validates them into a reused {@link RowBatch},
@@ -111,42 +111,6 @@ final class RangeWorker {
         this.payloadOf = new Object[chunkRows];
     }
 
-    /** Lazily created error output: most ranges refuse nothing and write no error file. */
-    static final class Errors {
-        private final Supplier<BlobOutput> opener;
-        private BlobOutput blob;
-        private Writer writer;
-
-        Errors(Supplier<BlobOutput> opener) {
-            this.opener = opener;
-        }
-
-        void write(String line) throws IOException {
-            if (writer == null) {
-                blob = opener.get();
-                writer = new BufferedWriter(new OutputStreamWriter(blob, StandardCharsets.UTF_8), 64 * 1024);
-            }
-            writer.write(line);
-            writer.write('\n');
-        }
-
-        boolean any() {
-            return writer != null;
-        }
-
-        void close() throws IOException {
-            if (writer != null) {
-                writer.close();
-            }
-        }
-
-        void abort() {
-            if (blob != null) {
-                blob.abort();
-            }
-        }
-    }
-
     /**
      * @param in the object from {@code max(0, start - 1)} to its end
      * @param layout the header's columns matched to the features
@@ -155,7 +119,7 @@ final class RangeWorker {
      * @param part where predicted rows go (the caller closes or aborts it)
      * @param errors where refused rows go
      */
-    Counts csv(InputStream in, CsvLayout layout, boolean multiLine, int maxRecordBytes, BlobOutput part, Errors errors)
+    Counts csv(InputStream in, CsvLayout layout, boolean multiLine, int maxRecordBytes, BlobOutput part, LazyLines errors)
             throws IOException {
         var splitter = new RecordSplitter(in, range.start(), range.end(), RecordSplitter.Format.CSV, maxRecordBytes, multiLine);
         var writer = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).bufferSize(64 * 1024)
@@ -210,7 +174,7 @@ final class RangeWorker {
      * @param part where predicted rows go (the caller closes or aborts it)
      * @param errors where refused rows go
      */
-    Counts jsonl(InputStream in, int maxRecordBytes, BlobOutput part, Errors errors) throws IOException {
+    Counts jsonl(InputStream in, int maxRecordBytes, BlobOutput part, LazyLines errors) throws IOException {
         var splitter = new RecordSplitter(in, range.start(), range.end(), RecordSplitter.Format.JSONL, maxRecordBytes, true);
         var out = new BufferedWriter(new OutputStreamWriter(part, StandardCharsets.UTF_8), 256 * 1024);
         while (splitter.next()) {
@@ -278,7 +242,7 @@ final class RangeWorker {
     }
 
     private void flushCsv(StringBuilder chunkText, int inputColumns, CsvLayout layout, String[] featureCells, String[] cells,
-            CsvWriter writer, Errors errors) throws IOException {
+            CsvWriter writer, LazyLines errors) throws IOException {
         if (pending == 0) {
             return;
         }
@@ -373,7 +337,7 @@ final class RangeWorker {
         }
     }
 
-    private void flushJsonl(Writer out, Errors errors) throws IOException {
+    private void flushJsonl(Writer out, LazyLines errors) throws IOException {
         if (pending == 0) {
             return;
         }
@@ -411,7 +375,7 @@ final class RangeWorker {
 
     private double lastInferenceMs;
 
-    private void reject(int slot, Errors errors) throws IOException {
+    private void reject(int slot, LazyLines errors) throws IOException {
         var problems = refusedOf[slot] != null ? List.of(refusedOf[slot]) : problemsOf.get(slot);
         errors.write(ErrorLines.line(lineOf[slot], problems));
         rowsRejected++;

@@ -2,8 +2,8 @@ package io.mlserve.core.feedback;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import io.mlserve.core.batch.BlobOutput;
 import io.mlserve.core.batch.BlobStore;
+import io.mlserve.core.batch.LazyLines;
 import io.mlserve.core.error.InvalidInputException;
 import io.mlserve.core.jobs.Job;
 import io.mlserve.core.jobs.JobIds;
@@ -12,11 +12,8 @@ import io.mlserve.core.jobs.JobStore;
 import io.mlserve.core.jobs.RangeResult;
 import io.mlserve.core.json.Json;
 import io.mlserve.core.model.ModelRef;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -153,43 +150,9 @@ public final class FeedbackFileJob {
     /** The lines of one block, and where each came from. */
     private record Pending(long line, String predictionId, FeedbackResult early) {}
 
-    /** The errors file, opened at the first rejected line (most files have none). */
-    private final class ErrorsFile {
-        private final String bucket;
-        private final String key;
-        private BlobOutput blob;
-        private Writer writer;
-
-        ErrorsFile(String bucket, String key) {
-            this.bucket = bucket;
-            this.key = key;
-        }
-
-        void write(Map<String, Object> line) throws IOException {
-            if (writer == null) {
-                blob = blobs.create(bucket, key, "application/x-ndjson");
-                writer = new BufferedWriter(new OutputStreamWriter(blob, StandardCharsets.UTF_8), 64 * 1024);
-            }
-            writer.write(Json.write(line));
-            writer.write('\n');
-        }
-
-        void close() throws IOException {
-            if (writer != null) {
-                writer.close();
-            }
-        }
-
-        void abort() {
-            if (blob != null) {
-                blob.abort();
-            }
-        }
-    }
-
     private Counts read(String model, String bucket, String key, String errorsKey) throws IOException {
         var counts = new Counts();
-        var errors = new ErrorsFile(bucket, errorsKey);
+        var errors = new LazyLines(() -> blobs.create(bucket, errorsKey, "application/x-ndjson")); // at the first rejected line
         try (var reader = CsvReader.builder().ignoreDifferentFieldCount(true)
                 .ofCsvRecord(new InputStreamReader(blobs.openFrom(bucket, key, 0), StandardCharsets.UTF_8))) {
             var records = reader.iterator();
@@ -251,7 +214,7 @@ public final class FeedbackFileJob {
         }
     }
 
-    private void flush(String model, List<Pending> block, List<FeedbackService.Line> lines, Counts counts, ErrorsFile errors)
+    private void flush(String model, List<Pending> block, List<FeedbackService.Line> lines, Counts counts, LazyLines errors)
             throws IOException {
         if (block.isEmpty()) {
             return;
@@ -272,7 +235,7 @@ public final class FeedbackFileJob {
             line.put("line", pending.line());
             line.put("predictionId", pending.predictionId());
             line.put("problem", Map.of("code", result.problem().code(), "message", result.problem().message()));
-            errors.write(line);
+            errors.write(Json.write(line));
         }
         block.clear();
         lines.clear();
