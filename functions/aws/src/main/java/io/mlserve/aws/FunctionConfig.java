@@ -90,7 +90,8 @@ public record FunctionConfig(
         return value;
     }
 
-    private static int number(Map<String, String> env, String name, int fallback) {
+    /** @return an integer environment variable, or {@code fallback} when it is unset or blank */
+    static int number(Map<String, String> env, String name, int fallback) {
         var value = env.get(name);
         if (value == null || value.isBlank()) {
             return fallback;

@@ -34,21 +34,10 @@ public final class PredictionLogSpill {
         if (queueUrl == null || queueUrl.isBlank()) {
             return log;
         }
-        var breaker = new CircuitBreaker(number(env, BREAKER_FAILURES, 3), Duration.ofSeconds(number(env, BREAKER_COOL_DOWN_SECONDS, 30)),
-                clock);
-        var spill = new SqsPredictionSpill(AwsClients.sqs(Duration.ofMillis(number(env, SPILL_TIMEOUT_MS, 2000))), queueUrl);
+        var breaker = new CircuitBreaker(FunctionConfig.number(env, BREAKER_FAILURES, 3),
+                Duration.ofSeconds(FunctionConfig.number(env, BREAKER_COOL_DOWN_SECONDS, 30)), clock);
+        var timeout = Duration.ofMillis(FunctionConfig.number(env, SPILL_TIMEOUT_MS, 2000));
+        var spill = new SqsPredictionSpill(AwsClients.sqs(timeout), queueUrl);
         return new SpillingPredictionLog(log, spill, breaker, events);
-    }
-
-    private static int number(Map<String, String> env, String name, int fallback) {
-        var value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("environment variable " + name + " is not a whole number: " + value, e);
-        }
     }
 }
