@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * JSON text of ASCII characters only, written as bytes into a buffer reused per thread and turned into one compact
- * (Latin-1) String at the end: a StringBuilder pays a capacity and coder check per appended character, which under the
- * deployed C1-only JIT cost more than the model. A string with any non-ASCII character is refused ({@code false}), and the
- * caller writes the whole text another way.
+ * JSON text written as UTF-8 bytes into a buffer reused per thread and turned into one String at the end (a compact
+ * Latin-1 one when all of it is ASCII, the usual case): a StringBuilder pays a capacity and coder check per appended
+ * character, which under the deployed C1-only JIT cost more than the model. Non-ASCII characters are written as
+ * Jackson writes them (as themselves); a lone surrogate is refused ({@code false}), and the caller writes the whole text
+ * another way.
  */
 final class JsonBytes {
     private static final ThreadLocal<JsonBytes> PER_THREAD = ThreadLocal.withInitial(JsonBytes::new);
@@ -18,8 +19,10 @@ final class JsonBytes {
 
     private byte[] buffer = new byte[8192];
     private int length;
+    private boolean ascii;
     private java.util.List<String> literalsOf;
     private byte[][] literals;
+    private boolean literalsAscii;
 
     private JsonBytes() {}
 
@@ -27,6 +30,7 @@ final class JsonBytes {
     static JsonBytes forThread() {
         var bytes = PER_THREAD.get();
         bytes.length = 0;
+        bytes.ascii = true;
         return bytes;
     }
 
@@ -59,10 +63,12 @@ final class JsonBytes {
      * The JSON string literals of a list of names, kept while the same list comes again: every row of an answer
      * has the same class labels.
      *
-     * @return one literal per name, or null when one is not ASCII
+     * @return one literal per name, or null when one holds a lone surrogate
      */
     byte[][] literals(java.util.List<String> names) {
         if (names != literalsOf) {
+            boolean asciiSoFar = ascii;
+            ascii = true;
             var literals = new byte[names.size()][];
             for (int k = 0; k < literals.length; k++) {
                 int start = length;
@@ -76,15 +82,18 @@ final class JsonBytes {
             }
             literalsOf = names;
             this.literals = literals;
+            literalsAscii = ascii;
+            ascii = asciiSoFar;
         }
+        ascii &= literalsAscii; // the caller writes them
         return literals;
     }
 
     /**
      * A JSON string literal with Jackson's escapes ({@code \"}, {@code \\}, the short forms, six characters for other
-     * controls).
+     * controls); other characters as themselves, in UTF-8.
      *
-     * @return false, having written part of it, when {@code s} holds a non-ASCII character
+     * @return false, having written part of it, when {@code s} holds a lone surrogate
      */
     boolean string(String s) {
         int n = s.length();
@@ -95,7 +104,23 @@ final class JsonBytes {
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
-                return false;
+                ascii = false;
+                if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | c >> 6);
+                } else if (!Character.isSurrogate(c)) {
+                    b[at++] = (byte) (0xE0 | c >> 12);
+                    b[at++] = (byte) (0x80 | (c >> 6 & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[at++] = (byte) (0xF0 | cp >> 18);
+                    b[at++] = (byte) (0x80 | (cp >> 12 & 0x3F));
+                    b[at++] = (byte) (0x80 | (cp >> 6 & 0x3F));
+                    c = (char) cp; // its last six bits
+                } else {
+                    return false;
+                }
+                b[at++] = (byte) (0x80 | (c & 0x3F));
+                continue;
             }
             if (c >= 0x20 && c != '"' && c != '\\') {
                 b[at++] = (byte) c;
@@ -135,7 +160,7 @@ final class JsonBytes {
 
     /** @return the text written, after which the buffer is free for the next */
     String text() {
-        var text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
+        var text = new String(buffer, 0, length, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         if (buffer.length > KEPT_BYTES) {
             buffer = new byte[8192];
         }

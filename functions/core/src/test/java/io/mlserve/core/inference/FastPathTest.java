@@ -205,10 +205,12 @@ class FastPathTest {
     }
     @Test
     void predictionJson_shouldEqualJackson_whenNonAsciiTextOrEmptyPredictionsOrLazyIds() throws Exception {
-        // GIVEN labels beyond ASCII (the byte path refuses them mid-way and the text path writes them), empty entries
-        var labels = List.of("setosa", "versicolor", "vírginica", "日本");
-        var scores = new float[] {0.1f, 0.2f, 0.3f, 0.4f};
+        // GIVEN labels beyond ASCII (2-, 3- and 4-byte UTF-8), rows alternating with ASCII labels, empty entries
+        var labels = List.of("setosa", "versicolor", "vírginica", "日本", "emoji \uD83D\uDE00");
+        var scores = new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f};
+        var asciiLabels = List.of("a", "b");
         var predictions = List.<Prediction>of(new Classification("vírginica", new ScoreRow(labels, scores, 0)),
+                new Classification("a", new ScoreRow(asciiLabels, scores, 0)),
                 new Classification(null, new ScoreRow(labels, scores, 0)), new Classification(null, null),
                 new Regression(null), new Regression(2.5));
         var ref = new io.mlserve.core.model.ModelRef("m\u00e9", "1");
@@ -231,5 +233,12 @@ class FastPathTest {
         var ascii = new PredictResponse("m", "1", "req-1", List.<Prediction>of(new Regression(1.0), new Classification(null, null)),
                 new io.mlserve.core.store.PredictionIds(ref, 8, at, "req-1", 2));
         assertThat(PredictionJson.write(ascii)).isEqualTo(Json.write(ascii)).contains("{\"predictionId\":\"");
+        // only the class labels beyond ASCII, written again from the kept literals
+        var onlyLabels = new PredictResponse("m", "1", "req-1", List.<Prediction>of(new Classification("a", new ScoreRow(labels, scores, 0))));
+        assertThat(PredictionJson.write(onlyLabels)).isEqualTo(Json.write(onlyLabels));
+        assertThat(PredictionJson.write(onlyLabels)).isEqualTo(Json.write(onlyLabels));
+        // a lone surrogate: Jackson writes the answer
+        var lone = new PredictResponse("m", "1", "req-1", List.<Prediction>of(new Classification("lone \uD800", null)));
+        assertThat(PredictionJson.write(lone)).isEqualTo(Json.write(lone));
     }
 }
