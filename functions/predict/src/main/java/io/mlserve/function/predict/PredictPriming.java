@@ -72,16 +72,17 @@ final class PredictPriming implements Resource {
         metrics.mute(true);
         log.mute(true);
         try {
+            var unknown = event(UNKNOWN_MODEL, "{\"instances\": [{}]}");
             for (int i = 0; i < 50; i++) {
-                call(UNKNOWN_MODEL, "{\"instances\": [{}]}");
+                call(unknown);
             }
             for (var name : models) {
                 try {
                     var model = cache.load(cache.resolve(name, null, null).ref());
-                    var body = sampleBody(model.manifest(), 1);
-                    var rows = sampleBody(model.manifest(), 100); // the per-row loops compile too
+                    var one = event(name, sampleBody(model.manifest(), 1));
+                    var rows = event(name, sampleBody(model.manifest(), 100)); // the per-row loops compile too
                     for (int i = 0; i < ROUNDS; i++) {
-                        call(name, i % 10 == 9 ? rows : body);
+                        call(i % 10 == 9 ? rows : one);
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("priming model {} failed: {}", name, e.toString());
@@ -101,13 +102,18 @@ final class PredictPriming implements Resource {
         LOG.atInfo().setMessage("restored from the snapshot").addKeyValue("event", "Restored").log();
     }
 
-    /** One call the way the deployed {@link PredictStreamHandler} makes it: event bytes read, handled, answer written. */
-    private void call(String model, String body) {
-        var event = Json.write(Map.of("httpMethod", "POST", "path", "/models/" + model + "/predict",
+    /** @return the API Gateway event of a predict call, as the deployed {@link PredictStreamHandler} reads it */
+    private static byte[] event(String model, String body) {
+        return Json.write(Map.of("httpMethod", "POST", "path", "/models/" + model + "/predict",
                 "resource", "/models/{name}/predict", "headers", Map.of("Content-Type", "application/json"),
-                "requestContext", Map.of("authorizer", Map.of("role", "predict", "keyName", "priming")), "body", body));
+                "requestContext", Map.of("authorizer", Map.of("role", "predict", "keyName", "priming")), "body", body))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One call the way the deployed {@link PredictStreamHandler} makes it: event bytes read, handled, answer written. */
+    private void call(byte[] event) {
         try {
-            var request = ProxyEventJson.read(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
+            var request = ProxyEventJson.read(new ByteArrayInputStream(event));
             ProxyEventJson.write(handler.handleRequest(request, new PrimingContext("priming-" + primedRequests)),
                     OutputStream.nullOutputStream());
         } catch (IOException e) {
