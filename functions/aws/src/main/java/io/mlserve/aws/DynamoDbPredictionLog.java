@@ -242,8 +242,11 @@ public final class DynamoDbPredictionLog implements PredictionLog {
      * @return the row's key: {@code pk = <model>#<version>#<shard>}, {@code sk = <time>#<requestId>#<row>}
      */
     public static Map<String, AttributeValue> key(PredictionRecord r, int shardCount) {
+        return keyOnShard(r, LogShards.shardOf(r.requestId(), r.row(), shardCount));
+    }
+
+    private static Map<String, AttributeValue> keyOnShard(PredictionRecord r, int shard) {
         var model = r.model();
-        int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
         return Map.of(PredictionLogSchema.PK, s(partitionKey(model.name(), model.version(), shard)),
                 PredictionLogSchema.SK, s(PredictionLogSchema.sortKey(r)));
     }
@@ -260,7 +263,7 @@ public final class DynamoDbPredictionLog implements PredictionLog {
     public static Map<String, AttributeValue> item(PredictionRecord r, int shardCount, Duration ttl) {
         var model = r.model();
         int shard = LogShards.shardOf(r.requestId(), r.row(), shardCount);
-        var item = new HashMap<String, AttributeValue>(key(r, shardCount));
+        var item = new HashMap<String, AttributeValue>(keyOnShard(r, shard));
         item.put(PredictionLogSchema.SHARD, n(shard));
         item.put(PredictionLogSchema.MODEL_SHARD, s(PredictionLogSchema.modelShard(model.name(), shard))); // byModelShard
         item.put(PredictionLogSchema.VERSION, s(model.version()));
